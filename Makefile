@@ -1,0 +1,67 @@
+# Emporium: `make run` serves the platform, `make test` checks it. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_WORKERS ?= 2
+# Point the test run at the local services that answer (see scripts/detect_services.py).
+TEST_ENV = eval "$$($(PY) scripts/detect_services.py emporium_test)"
+
+.PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+run: install ## Migrate, seed demo data and serve on http://localhost:8000 (SQLite unless URLs are set)
+	$(PY) manage.py setup_database
+	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
+	@echo ""
+	@echo "  Emporium is starting on http://localhost:8000"
+	@echo "    API docs:  http://localhost:8000/api/docs/"
+	@echo "    Schema:    http://localhost:8000/api/schema/"
+	@echo "    Admin:     http://localhost:8000/admin/"
+	@echo "    Health:    http://localhost:8000/healthz  ·  readiness: http://localhost:8000/readyz"
+	@echo ""
+	$(PY) manage.py runserver 0.0.0.0:8000
+
+lint: install ## ruff, mypy, import-linter contracts and the migrations check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install ## Format and autofix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+db-setup-test: install ## Create and migrate the test database on the local PostgreSQL (if it answers)
+	@$(TEST_ENV); if [ -n "$$DATABASE_URL" ]; then $(PY) manage.py setup_database --test-grants --verbosity 0; fi
+
+test: lint test-all ## Lint, then the whole test suite (real services where they answer)
+
+test-all: install db-setup-test ## The whole test suite, without lint
+	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests
+
+test-unit: install ## Domain and application tests only (no database, seconds)
+	$(VENV)/bin/pytest tests/unit
+
+test-integration: install db-setup-test ## Tests against the database, cache and broker
+	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/integration
+
+test-e2e: install db-setup-test ## HTTP tests through the API
+	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/e2e
+
+clean: ## Remove the virtualenv and the local SQLite database
+	rm -rf $(VENV) var/*.sqlite3*

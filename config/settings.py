@@ -1,0 +1,295 @@
+"""Emporium settings: the one place that reads the environment.
+
+With no environment at all this is the embedded default for ``make run``: SQLite, local-memory
+cache, eager Celery, console e-mail and ``DEBUG`` on. Setting ``DATABASE_URL`` (with
+``DATABASE_ADMIN_URL``), ``REDIS_URL`` and ``CELERY_BROKER_URL`` switches to PostgreSQL, Redis and
+RabbitMQ. ``EMPORIUM_ENV=production`` turns on production mode, which refuses to start without
+``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = os.environ
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = env.get(name)
+    return default if value is None or value == "" else int(value)
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in env.get(name, "").split(",") if item.strip()]
+
+
+# --- mode -------------------------------------------------------------------------------------
+EMPORIUM_ENV = env.get("EMPORIUM_ENV", "development")
+if EMPORIUM_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("EMPORIUM_ENV must be 'development' or 'production'.")
+PRODUCTION = EMPORIUM_ENV == "production"
+DEBUG = False if PRODUCTION else _bool("DEBUG", True)
+
+if PRODUCTION:
+    if not env.get("SECRET_KEY"):
+        raise ImproperlyConfigured("Production mode needs SECRET_KEY.")
+    if not _list("ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS.")
+SECRET_KEY = env.get("SECRET_KEY") or "django-insecure-development-only-key-never-used-in-production"
+
+EMPORIUM_BASE_DOMAIN = env.get("EMPORIUM_BASE_DOMAIN", "localhost")
+# Development serves the base domain and every tenant host below it.
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS") or [
+    EMPORIUM_BASE_DOMAIN,
+    f".{EMPORIUM_BASE_DOMAIN}",
+    "127.0.0.1",
+    "[::1]",
+    "testserver",
+]
+
+# --- applications ---------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    "emporium.infrastructure",
+    "emporium.tenancy",
+    "emporium.identity",
+    "emporium.catalog",
+    "emporium.inventory",
+    "emporium.ordering",
+    "emporium.payments",
+    "emporium.notifications",
+    "emporium.analytics",
+]
+
+MIDDLEWARE = [
+    "emporium.infrastructure.http.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "emporium.infrastructure.http.problems.ApiProblemMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- databases ------------------------------------------------------------------------------
+DATABASE_URL = env.get("DATABASE_URL", "")
+DATABASE_ADMIN_URL = env.get("DATABASE_ADMIN_URL", "")
+
+
+def _postgres(url: str, pool_min: int, pool_max: int) -> dict[str, Any]:
+    config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=0)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL and DATABASE_ADMIN_URL must be PostgreSQL URLs.")
+    config["OPTIONS"] = {
+        "pool": {
+            "min_size": pool_min,
+            "max_size": pool_max,
+            "timeout": _int("DATABASE_POOL_TIMEOUT", 10),
+        },
+    }
+    return config
+
+
+if DATABASE_URL:
+    if not DATABASE_ADMIN_URL:
+        raise ImproperlyConfigured("DATABASE_URL needs DATABASE_ADMIN_URL (the owner role).")
+    DATABASES = {
+        "default": _postgres(
+            DATABASE_URL, _int("DATABASE_POOL_MIN_SIZE", 2), _int("DATABASE_POOL_MAX_SIZE", 10)
+        ),
+        "admin": _postgres(
+            DATABASE_ADMIN_URL,
+            _int("DATABASE_ADMIN_POOL_MIN_SIZE", 1),
+            _int("DATABASE_ADMIN_POOL_MAX_SIZE", 4),
+        ),
+    }
+else:
+    _sqlite_path = env.get("SQLITE_PATH") or str(BASE_DIR / "var" / "emporium.sqlite3")
+    _sqlite: dict[str, Any] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": _sqlite_path,
+        # IMMEDIATE makes concurrent writers queue for the lock instead of failing.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
+    DATABASES = {
+        "default": _sqlite,
+        # One file, one role: the admin alias is the same database under another name.
+        "admin": {**_sqlite, "TEST": {"MIRROR": "default"}},
+    }
+
+DATABASE_ROUTERS: list[str] = []
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache ----------------------------------------------------------------------------------
+REDIS_URL = env.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "emporium"},
+    }
+
+# --- Celery ---------------------------------------------------------------------------------
+CELERY_BROKER_URL = env.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_BACKEND = None
+
+# --- e-mail ---------------------------------------------------------------------------------
+if env.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env["EMAIL_HOST"]
+    EMAIL_PORT = _int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "shop@emporium.example")
+
+# --- auth -----------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- i18n, static ---------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+# --- REST framework and OpenAPI -------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "emporium.infrastructure.http.problems.problem_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Emporium API",
+    "DESCRIPTION": "Multi-tenant commerce platform. See the project's API contract.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- security -------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
+
+# The Swagger UI assets come from our own static files (drf-spectacular-sidecar), so the
+# policy needs no CDN; the UI's small inline bootstrap script is allowed by its hash-free nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# --- logging --------------------------------------------------------------------------------
+LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "emporium.infrastructure.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.server": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
+}

@@ -1,0 +1,79 @@
+"""Liveness and readiness endpoints: ``/healthz`` and ``/readyz``."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+
+from emporium.infrastructure.http.problems import problem_body, PROBLEM_CONTENT_TYPE
+
+logger = logging.getLogger(__name__)
+
+
+def check_database() -> None:
+    """Run a trivial query on the application's connection."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache() -> None:
+    """Write and read back a throwaway key."""
+    cache = caches["default"]
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=5)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return what was written")
+    cache.delete(key)
+
+
+def check_broker() -> None:
+    """Open (and close) a connection to the message broker."""
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+
+
+def configured_checks() -> dict[str, Callable[[], None]]:
+    """Return the checks of every dependency this deployment is configured to use."""
+    checks: dict[str, Callable[[], None]] = {"database": check_database}
+    if settings.REDIS_URL:
+        checks["cache"] = check_cache
+    if settings.CELERY_BROKER_URL:
+        checks["broker"] = check_broker
+    return checks
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answer 200 while the process is alive."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Answer 200 when every configured dependency answers, else 503 naming the ones that don't."""
+    results: dict[str, str] = {}
+    for name, check in configured_checks().items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            logger.warning("readiness check %s failed: %s", name, type(exc).__name__)
+            results[name] = "unavailable"
+    failed = [name for name, outcome in results.items() if outcome != "ok"]
+    if not failed:
+        return JsonResponse({"status": "ready", "checks": results})
+    body = problem_body(503, f"Unavailable: {', '.join(failed)}.", code="dependency-unavailable")
+    body["checks"] = results
+    return JsonResponse(
+        body, status=503, content_type=PROBLEM_CONTENT_TYPE, headers={"Retry-After": "5"}
+    )

@@ -1,0 +1,121 @@
+"""Test-suite wiring: real services when they answer, loud skips when they don't."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from emporium.infrastructure.db.provisioning import PgTarget, clone_database, drop_database
+
+SERVICE_MARKERS = {
+    "postgres": "PostgreSQL",
+    "redis": "Redis",
+    "rabbitmq": "RabbitMQ",
+}
+SKIP_PREFIX = "service unavailable:"
+REQUIRE_SERVICES = os.environ.get("EMPORIUM_REQUIRE_SERVICES") == "1"
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def service_available(marker: str) -> bool:
+    """Return whether the suite is configured to use the service behind ``marker``."""
+    if marker == "postgres":
+        return ON_POSTGRES
+    if marker == "redis":
+        return bool(settings.REDIS_URL)
+    return bool(settings.CELERY_BROKER_URL)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker, name in SERVICE_MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: needs a reachable {name}")
+    missing = [name for marker, name in SERVICE_MARKERS.items() if not service_available(marker)]
+    if REQUIRE_SERVICES and missing:
+        pytest.exit(
+            f"EMPORIUM_REQUIRE_SERVICES=1 but not configured or reachable: {', '.join(missing)}",
+            returncode=1,
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker, name in SERVICE_MARKERS.items():
+            if item.get_closest_marker(marker) and not service_available(marker):
+                item.add_marker(pytest.mark.skip(reason=f"{SKIP_PREFIX} {name}"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if SKIP_PREFIX in str(getattr(report, "longrepr", ""))
+    ]
+    if not skipped:
+        return
+    missing = os.environ.get("EMPORIUM_MISSING_SERVICES") or "see the skip reasons"
+    terminalreporter.write_sep("!", "SERVICES MISSING", red=True, bold=True)
+    terminalreporter.write_line(
+        f"{len(skipped)} tests were SKIPPED because these services did not answer: {missing}.",
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_line(
+        "Start them (see README.md) or set EMPORIUM_REQUIRE_SERVICES=1 to make this a failure.",
+        red=True,
+    )
+
+
+if ON_POSTGRES:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
+        """Use the database ``setup_database`` migrated, cloned once per xdist worker."""
+        owner = PgTarget.parse(settings.DATABASE_ADMIN_URL)
+        app = PgTarget.parse(settings.DATABASE_URL)
+        bootstrap = PgTarget.parse(
+            os.environ.get("DATABASE_BOOTSTRAP_URL") or settings.DATABASE_ADMIN_URL
+        )
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        name = f"{owner.database}_{worker}" if worker else owner.database
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            _require_migrated()
+            if worker:
+                connections.close_all()
+                clone_database(bootstrap, owner, app, name)
+            _point_connections_at(name)
+        yield
+        if worker:
+            with django_db_blocker.unblock():  # type: ignore[attr-defined]
+                connections.close_all()
+                _close_pools()
+                drop_database(bootstrap, name)
+
+
+def _require_migrated() -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections["admin"])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        pytest.exit(
+            "The test database is not migrated: run `make test` (or "
+            "`manage.py setup_database --test-grants` with the test URLs) first.",
+            returncode=1,
+        )
+
+
+def _close_pools() -> None:
+    for alias in ("default", "admin"):
+        connection = connections[alias]
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+
+
+def _point_connections_at(name: str) -> None:
+    _close_pools()
+    for alias in ("default", "admin"):
+        connections[alias].settings_dict["NAME"] = name
+        settings.DATABASES[alias]["NAME"] = name
