@@ -1,0 +1,13 @@
+"""Test settings: the real settings plus test-only apps and a fast password hasher.
+
+Nothing here reads the environment; that happens in ``config.settings`` alone.
+"""
+
+from config.settings import *  # noqa: F403
+from config.settings import INSTALLED_APPS
+
+# Test-only apps whose models exercise shared machinery (MoneyField, the unit of work).
+INSTALLED_APPS = [*INSTALLED_APPS]
+
+# Argon2 is deliberately slow; one identity test proves production uses it.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
