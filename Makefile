@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 # Point the test run at the local services that answer (see scripts/detect_services.py).
-TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; eval "$$($(PY) scripts/detect_services.py emporium_test)"
+TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_test)" || exit 1; eval "$$services"
 
 .PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean
 

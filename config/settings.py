@@ -48,7 +48,9 @@ if PRODUCTION:
         raise ImproperlyConfigured("Production mode needs SECRET_KEY.")
     if not _list("ALLOWED_HOSTS"):
         raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS.")
-SECRET_KEY = env.get("SECRET_KEY") or "django-insecure-development-only-key-never-used-in-production"
+SECRET_KEY = (
+    env.get("SECRET_KEY") or "django-insecure-development-only-key-never-used-in-production"
+)
 
 EMPORIUM_BASE_DOMAIN = env.get("EMPORIUM_BASE_DOMAIN", "localhost")
 # Development serves the base domain and every tenant host below it.
@@ -121,7 +123,7 @@ DATABASE_ADMIN_URL = env.get("DATABASE_ADMIN_URL", "")
 
 
 def _postgres(url: str, pool_min: int, pool_max: int) -> dict[str, Any]:
-    config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=0)
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL and DATABASE_ADMIN_URL must be PostgreSQL URLs.")
     config["OPTIONS"] = {
@@ -168,11 +170,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "emporium"},
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "emporium",
+        },
     }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -206,7 +214,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -285,7 +296,11 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -79,9 +79,7 @@ def ensure_roles_and_database(bootstrap: PgTarget, owner: PgTarget, app: PgTarge
         if not owner_is_superuser:
             # The owner works across tenants on tables whose RLS is forced, hence BYPASSRLS.
             _ensure_role(cur, owner.user, owner.password, "NOSUPERUSER NOCREATEROLE BYPASSRLS")
-        _ensure_role(
-            cur, app.user, app.password, "NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"
-        )
+        _ensure_role(cur, app.user, app.password, "NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS")
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [owner.database])
         if cur.fetchone() is None:
             cur.execute(
@@ -136,7 +134,9 @@ def clone_database(bootstrap: PgTarget, owner: PgTarget, app: PgTarget, target: 
     template = owner.database
     with psycopg.connect(bootstrap.with_database("postgres").conninfo, autocommit=True) as conn:
         cur = conn.cursor()
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target)))
+        cur.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
+        )
         cur.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
             [template],
@@ -156,4 +156,6 @@ def clone_database(bootstrap: PgTarget, owner: PgTarget, app: PgTarget, target: 
 def drop_database(bootstrap: PgTarget, name: str) -> None:
     """Drop database ``name`` if it exists, disconnecting its sessions."""
     with psycopg.connect(bootstrap.with_database("postgres").conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )

@@ -12,7 +12,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from emporium.infrastructure.http.problems import problem_body, PROBLEM_CONTENT_TYPE
+from emporium.infrastructure.http.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,10 @@ def check_cache() -> None:
 
 def check_broker() -> None:
     """Open (and close) a connection to the message broker."""
-    from kombu import Connection
+    from kombu.connection import Connection
 
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as connection:
+    broker = Connection(settings.CELERY_BROKER_URL, connect_timeout=2)  # type: ignore[no-untyped-call]
+    with broker as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
 
 

@@ -8,6 +8,7 @@ CSRF failure, an unhandled exception) into the same shape, with no stack trace.
 from __future__ import annotations
 
 import json
+import math
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
@@ -102,14 +103,19 @@ def _drf_problem(exc: drf.APIException) -> tuple[int, dict[str, Any], dict[str, 
     status = exc.status_code
     headers: dict[str, str] = {}
     if isinstance(exc, drf.ValidationError):
-        return status, problem_body(
+        return (
             status,
-            "The request has invalid fields.",
-            code="validation-error",
-            field_errors=_flatten(exc.detail),
-        ), headers
-    if isinstance(exc, drf.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+            problem_body(
+                status,
+                "The request has invalid fields.",
+                code="validation-error",
+                field_errors=_flatten(exc.detail),
+            ),
+            headers,
+        )
+    wait = getattr(exc, "wait", None) if isinstance(exc, drf.Throttled) else None
+    if wait is not None:
+        headers["Retry-After"] = str(max(1, math.ceil(wait)))
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     code = getattr(exc, "problem_code", None)
     return status, problem_body(status, str(detail), code=code), headers
@@ -121,7 +127,9 @@ def _domain_problem(exc: errors.DomainError) -> tuple[int, dict[str, Any], dict[
     field_errors = exc.errors if isinstance(exc, errors.InvalidInput) else None
     if isinstance(exc, errors.DependencyUnavailable):
         headers["Retry-After"] = str(exc.retry_after)
-    body = problem_body(status, exc.detail, code=exc.code, title=exc.title, field_errors=field_errors)
+    body = problem_body(
+        status, exc.detail, code=exc.code, title=exc.title, field_errors=field_errors
+    )
     return status, body, headers
 
 

@@ -47,9 +47,9 @@ class Command(BaseCommand):
             ensure_roles_and_database(bootstrap, owner, app)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Database {owner.database}: roles {owner.user} (owner), {app.user} (app).")
-        call_command(
-            "migrate", database="admin", interactive=False, verbosity=options["verbosity"]
+        self.stdout.write(
+            f"Database {owner.database}: roles {owner.user} (owner), {app.user} (app)."
         )
+        call_command("migrate", database="admin", interactive=False, verbosity=options["verbosity"])
         grant_application_privileges(owner, app, allow_truncate=options["test_grants"])
         self.stdout.write(self.style.SUCCESS("Database ready."))
