@@ -87,15 +87,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "emporium.infrastructure.http.request_id.RequestIdMiddleware",
+    # Outermost but one, so that every error under /api/ becomes a problem document.
+    "emporium.infrastructure.http.problems.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "emporium.tenancy.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "emporium.infrastructure.http.problems.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +128,8 @@ def _postgres(url: str, pool_min: int, pool_max: int) -> dict[str, Any]:
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL and DATABASE_ADMIN_URL must be PostgreSQL URLs.")
+    # Django's PostgreSQL backend plus the transaction-local tenant setting for RLS.
+    config["ENGINE"] = "emporium.tenancy.postgresql"
     config["OPTIONS"] = {
         "pool": {
             "min_size": pool_min,
@@ -163,25 +167,33 @@ else:
         "admin": {**_sqlite, "TEST": {"MIRROR": "default"}},
     }
 
+# Every request is one transaction: the tenant reaches PostgreSQL transaction-locally (RLS).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASE_ROUTERS: list[str] = []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ----------------------------------------------------------------------------------
 REDIS_URL = env.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        },
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "emporium",
-        },
-    }
+_cache_backend: dict[str, Any] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)
+CACHES = {
+    # Tenant data: the key function puts the current tenant in every key, and refuses without one.
+    "default": {
+        **_cache_backend,
+        "KEY_PREFIX": "t",
+        "KEY_FUNCTION": "emporium.tenancy.cache.tenant_scoped_key",
+        **({} if REDIS_URL else {"LOCATION": "tenant"}),
+    },
+    # Keys that belong to no tenant: host lookups, per-IP throttles, readiness probes.
+    "platform": {
+        **_cache_backend,
+        "KEY_PREFIX": "p",
+        **({} if REDIS_URL else {"LOCATION": "platform"}),
+    },
+}
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.get("CELERY_BROKER_URL", "")

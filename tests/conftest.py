@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connections
 
+from emporium.tenancy.context import TenantRef
 from emporium.infrastructure.db.provisioning import PgTarget, clone_database, drop_database
 
 SERVICE_MARKERS = {
@@ -18,7 +20,7 @@ SERVICE_MARKERS = {
 }
 SKIP_PREFIX = "service unavailable:"
 REQUIRE_SERVICES = os.environ.get("EMPORIUM_REQUIRE_SERVICES") == "1"
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+ON_POSTGRES = bool(settings.DATABASE_URL)
 
 
 def service_available(marker: str) -> bool:
@@ -119,3 +121,25 @@ def _point_connections_at(name: str) -> None:
     for alias in ("default", "admin"):
         connections[alias].settings_dict["NAME"] = name
         settings.DATABASES[alias]["NAME"] = name
+
+
+@pytest.fixture
+def make_tenant() -> Callable[..., TenantRef]:
+    """Return a factory that creates a tenant through the platform use case."""
+    from emporium.infrastructure.bus import message_bus
+    from emporium.tenancy.application.use_cases import CreateTenant, create_tenant
+    from emporium.tenancy.repository import DjangoTenancyUnitOfWork
+
+    def make(slug: str, name: str | None = None, **settings: Any) -> TenantRef:
+        # On the app's connection, so that tests in one transaction per alias see the rows.
+        uow = DjangoTenancyUnitOfWork(message_bus(), using="default")
+        tenant = create_tenant(CreateTenant(slug=slug, name=name or slug.title(), **settings), uow)
+        return TenantRef(id=tenant.id, slug=tenant.slug)
+
+    return make
+
+
+@pytest.fixture
+def acme_and_globex(make_tenant: Callable[..., TenantRef]) -> tuple[TenantRef, TenantRef]:
+    """Create the tenants acme and globex."""
+    return make_tenant("acme", "Acme Inc."), make_tenant("globex", "Globex Corporation")

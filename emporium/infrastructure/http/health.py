@@ -26,7 +26,7 @@ def check_database() -> None:
 
 def check_cache() -> None:
     """Write and read back a throwaway key."""
-    cache = caches["default"]
+    cache = caches["platform"]  # readiness belongs to no tenant
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=5)
     if cache.get(key) != "1":

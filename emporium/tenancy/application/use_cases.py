@@ -1,0 +1,79 @@
+"""Platform use cases on tenants: create, suspend, reactivate."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from emporium.shared_kernel.errors import BusinessRuleViolation, NotFound
+from emporium.tenancy.application.ports import TenancyUnitOfWork
+from emporium.tenancy.domain.tenant import (
+    DEFAULT_PAYMENT_METHODS,
+    DEFAULT_TAX_RATE,
+    Tenant,
+    TenantSettings,
+)
+
+
+@dataclass(frozen=True)
+class CreateTenant:
+    slug: str
+    name: str
+    currency: str = "USD"
+    tax_rate: Decimal = DEFAULT_TAX_RATE
+    payment_methods: tuple[str, ...] = DEFAULT_PAYMENT_METHODS
+
+
+@dataclass(frozen=True)
+class SuspendTenant:
+    slug: str
+
+
+@dataclass(frozen=True)
+class ReactivateTenant:
+    slug: str
+
+
+def create_tenant(cmd: CreateTenant, uow: TenancyUnitOfWork) -> Tenant:
+    """Create an active tenant with its own webhook secret; its slug must be free."""
+    settings = TenantSettings(
+        currency=cmd.currency,
+        tax_rate=cmd.tax_rate,
+        payment_methods=cmd.payment_methods,
+        webhook_secret=secrets.token_hex(32),
+    )
+    tenant = Tenant.create(cmd.slug, cmd.name, settings)
+    with uow:
+        if uow.tenants.get(cmd.slug) is not None:
+            raise BusinessRuleViolation(f"Tenant {cmd.slug!r} exists already.", code="tenant-exists")
+        uow.tenants.add(tenant)
+        uow.commit()
+    return tenant
+
+
+def _load(uow: TenancyUnitOfWork, slug: str) -> Tenant:
+    tenant = uow.tenants.get(slug)
+    if tenant is None:
+        raise NotFound(f"No tenant {slug!r}.")
+    return tenant
+
+
+def suspend_tenant(cmd: SuspendTenant, uow: TenancyUnitOfWork) -> Tenant:
+    """Suspend a tenant: its data stays, its requests get 403."""
+    with uow:
+        tenant = _load(uow, cmd.slug)
+        tenant.suspend()
+        uow.tenants.save(tenant)
+        uow.commit()
+    return tenant
+
+
+def reactivate_tenant(cmd: ReactivateTenant, uow: TenancyUnitOfWork) -> Tenant:
+    """Serve a suspended tenant again."""
+    with uow:
+        tenant = _load(uow, cmd.slug)
+        tenant.reactivate()
+        uow.tenants.save(tenant)
+        uow.commit()
+    return tenant

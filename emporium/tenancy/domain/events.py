@@ -1,0 +1,30 @@
+"""Events of the tenancy context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emporium.shared_kernel.events import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantCreated(DomainEvent):
+    context = "tenancy"
+
+    slug: str
+    name: str
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantSuspended(DomainEvent):
+    context = "tenancy"
+
+    slug: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantReactivated(DomainEvent):
+    context = "tenancy"
+
+    slug: str

@@ -1,0 +1,64 @@
+"""PostgreSQL backend that hands the current tenant to Row-Level Security, per transaction.
+
+Before the first statement of each transaction it runs
+``set_config('app.tenant_id', <tenant id or ''>, true)``. The setting is transaction-local, so
+it ends with the transaction: a pooled (or PgBouncer transaction-mode) connection can never carry
+one tenant into the next request. Outside a transaction (autocommit) nothing is set, and the
+policies show no private rows: tenant-scoped work must run inside ``transaction.atomic()``, which
+requests (``ATOMIC_REQUESTS``), tenant tasks and tenant commands do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.backends.postgresql import base
+
+from emporium.tenancy.context import current_tenant
+
+SET_TENANT_SQL = "SELECT set_config('app.tenant_id', %s, true)"
+# After a rollback to a savepoint the setting is whatever it was when the savepoint was taken,
+# which this wrapper does not track: UNKNOWN forces the next statement to set it again.
+UNKNOWN = object()
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    """Django's PostgreSQL backend plus the transaction-local tenant setting."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._tenant_setting: object = ""  # the value in force in the current transaction
+        self.execute_wrappers.append(self._set_tenant_first)
+
+    def _set_tenant_first(
+        self,
+        execute: Callable[..., Any],
+        sql: str,
+        params: Any,
+        many: bool,
+        context: dict[str, Any],
+    ) -> Any:
+        if not self.get_autocommit():
+            tenant = current_tenant()
+            wanted = str(tenant.id) if tenant is not None else ""
+            if self._tenant_setting != wanted:
+                context["cursor"].cursor.execute(SET_TENANT_SQL, [wanted])
+                self._tenant_setting = wanted
+        return execute(sql, params, many, context)
+
+    def _commit(self) -> None:
+        self._tenant_setting = ""
+        super()._commit()
+
+    def _rollback(self) -> None:
+        self._tenant_setting = ""
+        super()._rollback()
+
+    def _savepoint_rollback(self, sid: str) -> None:
+        self._tenant_setting = UNKNOWN
+        super()._savepoint_rollback(sid)
+
+    def _close(self) -> None:
+        self._tenant_setting = ""
+        super()._close()

@@ -1,0 +1,122 @@
+"""The first wall: tenant-owned models filter, stamp and check the current tenant themselves.
+
+Every tenant-owned model subclasses ``TenantOwnedModel``. Its default and base managers see only
+the current tenant's rows and refuse to run with no tenant in context; saving stamps the tenant,
+refuses another tenant's row and refuses a foreign key that points into another tenant. Code that
+truly works across tenants says so by using ``Model.cross_tenant``, which also switches to the
+owner's connection (the only role PostgreSQL lets see every tenant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from emporium.tenancy.context import TenantContextMissing, require_tenant
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+M = TypeVar("M", bound=models.Model)
+
+CROSS_TENANT_ALIAS = "admin"
+
+
+class TenantMismatch(RuntimeError):
+    """A write would put or point data into a tenant other than the current one."""
+
+
+class TenantManager(models.Manager[M]):
+    """Manager whose every query is filtered to the tenant in context."""
+
+    # Related managers and FK descriptors are built from this class too; keep it scoped there.
+    use_in_migrations = False
+
+    def get_queryset(self) -> models.QuerySet[M]:
+        tenant = require_tenant()
+        return super().get_queryset().filter(tenant_id=tenant.id)
+
+    def bulk_create(self, objs: Iterable[M], *args: Any, **kwargs: Any) -> list[M]:
+        objs = list(objs)
+        for obj in objs:
+            assert isinstance(obj, TenantOwnedModel)
+            obj.stamp_tenant()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class CrossTenantManager(models.Manager[M]):
+    """The named entry point for code that works across tenants, on the owner's connection."""
+
+    def get_queryset(self) -> models.QuerySet[M]:
+        return super().get_queryset().using(CROSS_TENANT_ALIAS)
+
+
+class TenantOwnedModel(models.Model):
+    """Abstract base of every row that belongs to one tenant."""
+
+    tenant = models.ForeignKey(
+        "tenancy.Tenant", on_delete=models.PROTECT, editable=False, related_name="+"
+    )
+
+    objects: TenantManager[Any] = TenantManager()
+    cross_tenant: CrossTenantManager[Any] = CrossTenantManager()
+
+    class Meta:
+        abstract = True
+        # FK descriptors, refresh_from_db() and save()'s UPDATE go through the base manager.
+        base_manager_name = "objects"
+        default_manager_name = "objects"
+
+    def stamp_tenant(self) -> UUID:
+        """Set the current tenant on an unsaved row, refuse another tenant's, check its FKs."""
+        tenant = require_tenant()
+        if self.tenant_id is None:  # type: ignore[attr-defined]
+            self.tenant_id = tenant.id
+        elif self.tenant_id != tenant.id:  # type: ignore[attr-defined]
+            raise TenantMismatch(
+                f"{type(self).__name__} belongs to another tenant than {tenant.slug}."
+            )
+        self._check_foreign_keys(tenant.id)
+        return tenant.id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.stamp_tenant()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self.stamp_tenant()
+        return super().delete(*args, **kwargs)
+
+    def _check_foreign_keys(self, tenant_id: UUID) -> None:
+        for field in self._meta.concrete_fields:
+            if not field.many_to_one and not field.one_to_one:
+                continue
+            target = field.related_model
+            if field.name == "tenant" or not (
+                isinstance(target, type) and issubclass(target, TenantOwnedModel)
+            ):
+                continue
+            value = getattr(self, field.attname)
+            if value is None:
+                continue
+            cached = field.get_cached_value(self, default=None)  # type: ignore[union-attr]
+            if cached is not None and cached.tenant_id is not None:
+                ok = cached.tenant_id == tenant_id
+            else:
+                # The scoped manager finds only rows of the current tenant.
+                ok = target.objects.filter(pk=value).exists()
+            if not ok:
+                raise TenantMismatch(
+                    f"{type(self).__name__}.{field.name} points at a row of another tenant."
+                )
+
+
+__all__ = [
+    "CrossTenantManager",
+    "TenantContextMissing",
+    "TenantManager",
+    "TenantMismatch",
+    "TenantOwnedModel",
+]
