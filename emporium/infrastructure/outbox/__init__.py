@@ -1,0 +1,1 @@
+"""The transactional outbox: events stored with the changes that produced them."""
