@@ -47,7 +47,9 @@ format: install ## Format and autofix with ruff
 	$(VENV)/bin/ruff check --fix .
 
 db-setup-test: install ## Create and migrate the test database on the local PostgreSQL (if it answers)
-	@$(TEST_ENV); if [ -n "$$DATABASE_URL" ]; then $(PY) manage.py setup_database --test-grants --verbosity 0; fi
+	@$(TEST_ENV); if [ -n "$$DATABASE_URL" ]; then \
+		$(PY) manage.py setup_database --test-grants --verbosity 0 && \
+		$(PY) manage.py check --database default --fail-level WARNING; fi
 
 test: lint test-all ## Lint, then the whole test suite (real services where they answer)
 

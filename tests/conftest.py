@@ -23,6 +23,29 @@ REQUIRE_SERVICES = os.environ.get("EMPORIUM_REQUIRE_SERVICES") == "1"
 ON_POSTGRES = bool(settings.DATABASE_URL)
 
 
+def _isolate_caches_per_worker() -> None:
+    """Give each xdist worker its own Redis database, so clearing one never clears another."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if not settings.REDIS_URL:
+        return
+    index = 1 + int(worker.removeprefix("gw") or 0)
+    for alias in ("default", "platform"):
+        settings.CACHES[alias]["LOCATION"] = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{index}"
+
+
+_isolate_caches_per_worker()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> Iterator[None]:
+    """Start every test with empty caches: cached lookups must not outlive their rows."""
+    from django.core.cache import caches
+
+    for alias in ("default", "platform"):
+        caches[alias].clear()
+    yield
+
+
 def service_available(marker: str) -> bool:
     """Return whether the suite is configured to use the service behind ``marker``."""
     if marker == "postgres":

@@ -28,6 +28,7 @@ class Tenant(models.Model):
         default=TenantStatus.ACTIVE.value,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)  # events recorded by the aggregate
 
     class Meta:
         ordering = ["slug"]

@@ -21,6 +21,7 @@ def to_domain(row: TenantRow, settings: SettingsRow) -> Tenant:
     """Return the aggregate of a tenant row and its settings row."""
     return Tenant(
         id=row.id,
+        version=row.version,
         slug=row.slug,
         name=row.name,
         status=TenantStatus(row.status),
@@ -51,15 +52,18 @@ class DjangoTenantRepository:
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self.uow = uow
 
-    def _settings_of(self, rows: list[TenantRow]) -> dict[object, SettingsRow]:
-        found = SettingsRow.cross_tenant.using(self.uow.using).filter(
-            tenant_id__in=[row.id for row in rows]
-        )
-        return {settings.tenant_id: settings for settings in found}
+    def _settings_of(self, row: TenantRow) -> SettingsRow:
+        # In the row's own tenant context, so it works on the app's connection under RLS too.
+        with tenant_context(TenantRef(row.id, row.slug)):
+            return SettingsRow.objects.using(self.uow.using).get(tenant_id=row.id)
 
     def add(self, tenant: Tenant) -> None:
         TenantRow.objects.using(self.uow.using).create(
-            id=tenant.id, slug=tenant.slug, name=tenant.name, status=tenant.status.value
+            id=tenant.id,
+            slug=tenant.slug,
+            name=tenant.name,
+            status=tenant.status.value,
+            version=tenant.version,
         )
         with tenant_context(TenantRef(tenant.id, tenant.slug)):
             settings_row(tenant).save(using=self.uow.using, force_insert=True)
@@ -69,13 +73,13 @@ class DjangoTenantRepository:
         row = TenantRow.objects.using(self.uow.using).filter(slug=slug).first()
         if row is None:
             return None
-        tenant = to_domain(row, self._settings_of([row])[row.id])
+        tenant = to_domain(row, self._settings_of(row))
         self.uow.track(tenant)
         return tenant
 
     def save(self, tenant: Tenant) -> None:
         TenantRow.objects.using(self.uow.using).filter(id=tenant.id).update(
-            name=tenant.name, status=tenant.status.value
+            name=tenant.name, status=tenant.status.value, version=tenant.version
         )
         with tenant_context(TenantRef(tenant.id, tenant.slug)):
             settings_row(tenant).save(using=self.uow.using, force_update=True)
@@ -86,8 +90,7 @@ class DjangoTenantRepository:
 
     def list(self) -> list[Tenant]:
         rows = list(TenantRow.objects.using(self.uow.using).order_by("slug"))
-        settings = self._settings_of(rows)
-        tenants = [to_domain(row, settings[row.id]) for row in rows]
+        tenants = [to_domain(row, self._settings_of(row)) for row in rows]
         for tenant in tenants:
             self.uow.track(tenant)
         return tenants

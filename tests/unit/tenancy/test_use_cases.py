@@ -1,0 +1,93 @@
+"""Tenancy use cases with an in-memory repository and the fake unit of work."""
+
+from __future__ import annotations
+
+import pytest
+
+from emporium.shared_kernel.errors import BusinessRuleViolation, NotFound
+from emporium.tenancy.application.use_cases import (
+    CreateTenant,
+    SuspendTenant,
+    create_tenant,
+    suspend_tenant,
+)
+from emporium.tenancy.domain.tenant import Tenant, TenantStatus
+from tests.fakes.unit_of_work import FakeUnitOfWork
+
+
+class InMemoryTenants:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.rows: dict[str, Tenant] = {}
+
+    def add(self, tenant: Tenant) -> None:
+        self.rows[tenant.slug] = tenant
+        self.uow.track(tenant)
+
+    def get(self, slug: str) -> Tenant | None:
+        tenant = self.rows.get(slug)
+        if tenant is not None:
+            self.uow.track(tenant)
+        return tenant
+
+    def save(self, tenant: Tenant) -> None:
+        self.rows[tenant.slug] = tenant
+        self.uow.track(tenant)
+
+    def list(self) -> list[Tenant]:
+        return sorted(self.rows.values(), key=lambda t: t.slug)
+
+
+class FakeTenancyUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tenants = InMemoryTenants(self)
+
+
+def test_create_tenant_stores_it_with_a_secret_and_publishes_tenant_created() -> None:
+    uow = FakeTenancyUnitOfWork()
+
+    tenant = create_tenant(CreateTenant(slug="acme", name="Acme", currency="EUR"), uow)
+
+    assert uow.tenants.rows == {"acme": tenant}
+    assert len(tenant.settings.webhook_secret) == 64
+    assert [(e.type, e.payload) for e in uow.outbox] == [
+        ("tenancy.tenant_created", {"slug": "acme", "name": "Acme", "currency": "EUR"})
+    ]
+
+
+def test_two_tenants_get_different_webhook_secrets() -> None:
+    uow = FakeTenancyUnitOfWork()
+
+    a = create_tenant(CreateTenant(slug="acme", name="Acme"), uow)
+    b = create_tenant(CreateTenant(slug="globex", name="Globex"), uow)
+
+    assert a.settings.webhook_secret != b.settings.webhook_secret
+
+
+def test_a_taken_slug_is_refused_and_nothing_is_published() -> None:
+    uow = FakeTenancyUnitOfWork()
+    create_tenant(CreateTenant(slug="acme", name="Acme"), uow)
+    published = list(uow.outbox)
+
+    with pytest.raises(BusinessRuleViolation) as refused:
+        create_tenant(CreateTenant(slug="acme", name="Other"), uow)
+
+    assert refused.value.code == "tenant-exists"
+    assert uow.outbox == published
+    assert uow.tenants.rows["acme"].name == "Acme"
+
+
+def test_suspend_unknown_tenant_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        suspend_tenant(SuspendTenant("nobody"), FakeTenancyUnitOfWork())
+
+
+def test_suspend_tenant_changes_status_and_publishes() -> None:
+    uow = FakeTenancyUnitOfWork()
+    create_tenant(CreateTenant(slug="acme", name="Acme"), uow)
+
+    tenant = suspend_tenant(SuspendTenant("acme"), uow)
+
+    assert tenant.status is TenantStatus.SUSPENDED
+    assert [e.type for e in uow.outbox][-1] == "tenancy.tenant_suspended"
