@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 # Point the test run at the local services that answer (see scripts/detect_services.py).
 TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_test)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean
+.PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean bench-tenancy
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -67,3 +67,6 @@ test-e2e: install db-setup-test ## HTTP tests through the API
 
 clean: ## Remove the virtualenv and the local SQLite database
 	rm -rf $(VENV) var/*.sqlite3*
+
+bench-tenancy: install db-setup-test ## Benchmark: cost of Row-Level Security per transaction
+	@$(TEST_ENV); $(PY) benchmarks/tenancy_rls.py

@@ -147,11 +147,15 @@ if DATABASE_URL:
         "default": _postgres(
             DATABASE_URL, _int("DATABASE_POOL_MIN_SIZE", 2), _int("DATABASE_POOL_MAX_SIZE", 10)
         ),
-        "admin": _postgres(
-            DATABASE_ADMIN_URL,
-            _int("DATABASE_ADMIN_POOL_MIN_SIZE", 1),
-            _int("DATABASE_ADMIN_POOL_MAX_SIZE", 4),
-        ),
+        "admin": {
+            **_postgres(
+                DATABASE_ADMIN_URL,
+                _int("DATABASE_ADMIN_POOL_MIN_SIZE", 1),
+                _int("DATABASE_ADMIN_POOL_MAX_SIZE", 4),
+            ),
+            # The owner bypasses RLS: no need to hand it the tenant.
+            "SETS_TENANT": False,
+        },
     }
 else:
     _sqlite_path = env.get("SQLITE_PATH") or str(BASE_DIR / "var" / "emporium.sqlite3")
