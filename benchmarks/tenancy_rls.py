@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -56,8 +56,7 @@ def prepare() -> list[tuple[TenantRef, list[int]]]:
                 shelf = Shelf(name="main")
                 shelf.save(using="admin")
                 Item.objects.db_manager("admin").bulk_create(
-                    Item(shelf=shelf, name=f"item-{i}", quantity=i)
-                    for i in range(ITEMS_PER_TENANT)
+                    Item(shelf=shelf, name=f"item-{i}", quantity=i) for i in range(ITEMS_PER_TENANT)
                 )
             pks = list(Item.objects.using("admin").values_list("pk", flat=True))
         refs.append((ref, pks))
@@ -71,7 +70,8 @@ def run(alias: str, refs: list[tuple[TenantRef, list[int]]]) -> float:
         ref, pks = refs[n % len(refs)]
         with tenant_context(ref), transaction.atomic(using=alias):
             item = Item.objects.using(alias).filter(pk=pks[n % len(pks)]).first()
-            assert item is not None and item.tenant_id == ref.id
+            assert item is not None
+            assert item.tenant_id == ref.id
             Item.objects.using(alias).filter(pk=item.pk).update(quantity=n)
     return ROUNDS / (time.perf_counter() - start)
 

@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from emporium.tenancy.context import TenantRef
 from emporium.infrastructure.db.provisioning import PgTarget, clone_database, drop_database
+from emporium.tenancy.context import TenantRef
 
 SERVICE_MARKERS = {
     "postgres": "PostgreSQL",
@@ -37,13 +37,12 @@ _isolate_caches_per_worker()
 
 
 @pytest.fixture(autouse=True)
-def _empty_caches() -> Iterator[None]:
+def _empty_caches() -> None:
     """Start every test with empty caches: cached lookups must not outlive their rows."""
     from django.core.cache import caches
 
     for alias in ("default", "platform"):
         caches[alias].clear()
-    yield
 
 
 def service_available(marker: str) -> bool:

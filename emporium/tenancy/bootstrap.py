@@ -15,7 +15,9 @@ def create_tenant(cmd: use_cases.CreateTenant) -> Tenant:
 
 def suspend_tenant(slug: str) -> Tenant:
     """Suspend the tenant ``slug``."""
-    return use_cases.suspend_tenant(use_cases.SuspendTenant(slug), DjangoTenancyUnitOfWork(message_bus()))
+    return use_cases.suspend_tenant(
+        use_cases.SuspendTenant(slug), DjangoTenancyUnitOfWork(message_bus())
+    )
 
 
 def reactivate_tenant(slug: str) -> Tenant:
@@ -29,4 +31,4 @@ def list_tenants() -> list[Tenant]:
     """Return every tenant."""
     uow = DjangoTenancyUnitOfWork(message_bus())
     with uow:
-        return uow.tenants.list()
+        return uow.tenants.all()

@@ -29,15 +29,13 @@ def _header_of(request: Any) -> dict[str, str] | None:
     return value
 
 
-class TenantTask(Task):  # type: ignore[misc]
+class TenantTask(Task):
     """Base class of tasks that work on one tenant's data."""
 
     #: Run the body in one database transaction (the tenant reaches PostgreSQL per transaction).
     atomic = True
 
-    def apply_async(
-        self, args: Any = None, kwargs: Any = None, **options: Any
-    ) -> Any:
+    def apply_async(self, args: Any = None, kwargs: Any = None, **options: Any) -> Any:
         tenant = require_tenant()
         headers = dict(options.pop("headers", None) or {})
         headers[TENANT_HEADER] = {"id": str(tenant.id), "slug": tenant.slug}

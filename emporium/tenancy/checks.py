@@ -49,7 +49,7 @@ def _model_errors(model: type[TenantOwnedModel]) -> Iterable[checks.CheckMessage
                 obj=model,
                 id="tenancy.E002",
             )
-        elif field.db_index:
+        elif getattr(field, "db_index", False):
             yield checks.Error(
                 f"{label}.{field.name} has an index that does not lead with tenant_id.",
                 hint="Set db_index=False and add Index(fields=['tenant', ...]).",

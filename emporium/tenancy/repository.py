@@ -55,7 +55,8 @@ class DjangoTenantRepository:
     def _settings_of(self, row: TenantRow) -> SettingsRow:
         # In the row's own tenant context, so it works on the app's connection under RLS too.
         with tenant_context(TenantRef(row.id, row.slug)):
-            return SettingsRow.objects.using(self.uow.using).get(tenant_id=row.id)
+            settings: SettingsRow = SettingsRow.objects.using(self.uow.using).get(tenant_id=row.id)
+            return settings
 
     def add(self, tenant: Tenant) -> None:
         TenantRow.objects.using(self.uow.using).create(
@@ -88,7 +89,7 @@ class DjangoTenantRepository:
         transaction.on_commit(lambda: forget_tenant(slug), using=self.uow.using)
         self.uow.track(tenant)
 
-    def list(self) -> list[Tenant]:
+    def all(self) -> list[Tenant]:
         rows = list(TenantRow.objects.using(self.uow.using).order_by("slug"))
         tenants = [to_domain(row, self._settings_of(row)) for row in rows]
         for tenant in tenants:

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.http.request import split_domain_port
 
 from emporium.tenancy.context import TenantRef
@@ -47,7 +47,7 @@ class _Cached:
     status: str
 
 
-def platform_cache():  # type: ignore[no-untyped-def]
+def platform_cache() -> BaseCache:
     """Return the cache for keys that belong to no tenant."""
     return caches["platform"]
 

@@ -69,18 +69,6 @@ class TenantOwnedModel(models.Model):
         base_manager_name = "objects"
         default_manager_name = "objects"
 
-    def stamp_tenant(self) -> UUID:
-        """Set the current tenant on an unsaved row, refuse another tenant's, check its FKs."""
-        tenant = require_tenant()
-        if self.tenant_id is None:  # type: ignore[attr-defined]
-            self.tenant_id = tenant.id
-        elif self.tenant_id != tenant.id:  # type: ignore[attr-defined]
-            raise TenantMismatch(
-                f"{type(self).__name__} belongs to another tenant than {tenant.slug}."
-            )
-        self._check_foreign_keys(tenant.id)
-        return tenant.id
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.stamp_tenant()
         super().save(*args, **kwargs)
@@ -89,9 +77,21 @@ class TenantOwnedModel(models.Model):
         self.stamp_tenant()
         return super().delete(*args, **kwargs)
 
+    def stamp_tenant(self) -> UUID:
+        """Set the current tenant on an unsaved row, refuse another tenant's, check its FKs."""
+        tenant = require_tenant()
+        if self.tenant_id is None:
+            self.tenant_id = tenant.id
+        elif self.tenant_id != tenant.id:
+            raise TenantMismatch(
+                f"{type(self).__name__} belongs to another tenant than {tenant.slug}."
+            )
+        self._check_foreign_keys(tenant.id)
+        return tenant.id
+
     def _check_foreign_keys(self, tenant_id: UUID) -> None:
         for field in self._meta.concrete_fields:
-            if not field.many_to_one and not field.one_to_one:
+            if not isinstance(field, models.ForeignKey):  # OneToOneField included
                 continue
             target = field.related_model
             if field.name == "tenant" or not (
@@ -101,9 +101,10 @@ class TenantOwnedModel(models.Model):
             value = getattr(self, field.attname)
             if value is None:
                 continue
-            cached = field.get_cached_value(self, default=None)  # type: ignore[union-attr]
-            if cached is not None and cached.tenant_id is not None:
-                ok = cached.tenant_id == tenant_id
+            cached = field.get_cached_value(self, default=None)
+            cached_tenant = getattr(cached, "tenant_id", None)
+            if cached_tenant is not None:
+                ok = cached_tenant == tenant_id
             else:
                 # The scoped manager finds only rows of the current tenant.
                 ok = target.objects.filter(pk=value).exists()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-
-from django.test import TestCase
+from django.test import Client, TestCase
 
 from emporium.infrastructure.bus import message_bus
 from emporium.tenancy.application.use_cases import SuspendTenant, suspend_tenant

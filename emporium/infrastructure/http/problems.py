@@ -8,8 +8,8 @@ CSRF failure, an unhandled exception) into the same shape, with no stack trace.
 from __future__ import annotations
 
 import json
-import math
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any

@@ -23,7 +23,7 @@ class TenantRepository(Protocol):
         """Store the changes of a loaded tenant."""
         ...
 
-    def list(self) -> list[Tenant]:
+    def all(self) -> list[Tenant]:
         """Return every tenant, by slug."""
         ...
 
@@ -31,4 +31,7 @@ class TenantRepository(Protocol):
 class TenancyUnitOfWork(UnitOfWork, Protocol):
     """A unit of work that holds the tenant repository."""
 
-    tenants: TenantRepository
+    @property
+    def tenants(self) -> TenantRepository:
+        """Return the tenant repository bound to this unit of work."""
+        ...

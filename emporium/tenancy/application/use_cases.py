@@ -46,7 +46,9 @@ def create_tenant(cmd: CreateTenant, uow: TenancyUnitOfWork) -> Tenant:
     tenant = Tenant.create(cmd.slug, cmd.name, settings)
     with uow:
         if uow.tenants.get(cmd.slug) is not None:
-            raise BusinessRuleViolation(f"Tenant {cmd.slug!r} exists already.", code="tenant-exists")
+            raise BusinessRuleViolation(
+                f"Tenant {cmd.slug!r} exists already.", code="tenant-exists"
+            )
         uow.tenants.add(tenant)
         uow.commit()
     return tenant

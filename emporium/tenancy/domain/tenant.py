@@ -46,10 +46,14 @@ class TenantSettings:
 
     def __post_init__(self) -> None:
         if not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
-            raise InvalidInput("Currency must be an ISO 4217 code.", errors={"currency": ["Unknown currency."]})
+            raise InvalidInput(
+                "Currency must be an ISO 4217 code.", errors={"currency": ["Unknown currency."]}
+            )
         if not isinstance(self.tax_rate, Decimal) or not Decimal(0) <= self.tax_rate <= 100:
-            raise InvalidInput("Tax rate must be a percentage from 0 to 100.",
-                               errors={"tax_rate": ["Must be from 0 to 100."]})
+            raise InvalidInput(
+                "Tax rate must be a percentage from 0 to 100.",
+                errors={"tax_rate": ["Must be from 0 to 100."]},
+            )
 
 
 @dataclass(kw_only=True, eq=False)

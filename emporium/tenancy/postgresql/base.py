@@ -51,16 +51,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         self._tenant_setting = ""
-        super()._commit()
+        super()._commit()  # type: ignore[misc]
 
     def _rollback(self) -> None:
         self._tenant_setting = ""
-        super()._rollback()
+        super()._rollback()  # type: ignore[misc]
 
     def _savepoint_rollback(self, sid: str) -> None:
         self._tenant_setting = UNKNOWN
-        super()._savepoint_rollback(sid)
+        super()._savepoint_rollback(sid)  # type: ignore[misc]
 
     def _close(self) -> None:
         self._tenant_setting = ""
-        super()._close()
+        super()._close()  # type: ignore[misc]

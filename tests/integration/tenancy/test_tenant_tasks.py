@@ -43,11 +43,27 @@ def test_task_through_the_real_broker_sees_its_tenant(settings) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
     # The worker must use this worker's Redis database, where the test reads the result.
     env["REDIS_URL"] = settings.CACHES["platform"]["LOCATION"]
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--concurrency=1", "-Q", queue, "--without-heartbeat", "--without-mingle",
-         "--without-gossip", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     key = f"probe:{uuid.uuid4().hex}"
     eager = celery_app.conf.task_always_eager

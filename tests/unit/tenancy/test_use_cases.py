@@ -34,7 +34,7 @@ class InMemoryTenants:
         self.rows[tenant.slug] = tenant
         self.uow.track(tenant)
 
-    def list(self) -> list[Tenant]:
+    def all(self) -> list[Tenant]:
         return sorted(self.rows.values(), key=lambda t: t.slug)
 
 

@@ -1,7 +1,8 @@
-"""List, suspend or reactivate tenants: ``manage.py tenants [list|suspend SLUG|reactivate SLUG]``."""
+"""List, suspend or reactivate tenants: ``manage.py tenants [list | suspend S | reactivate S]``."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,8 +17,9 @@ class Command(BaseCommand):
     help = "List tenants, or suspend or reactivate one (platform operators)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["list", "suspend", "reactivate"], nargs="?",
-                            default="list")
+        parser.add_argument(
+            "action", choices=["list", "suspend", "reactivate"], nargs="?", default="list"
+        )
         parser.add_argument("slug", nargs="?")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,4 +48,6 @@ class Command(BaseCommand):
                 ", ".join(tenant.settings.payment_methods),
                 tenant.created_at.date().isoformat(),
             )
-        Console(file=self.stdout, width=120).print(table)
+        console = Console(file=io.StringIO(), width=120, record=True)
+        console.print(table)
+        self.stdout.write(console.export_text())
