@@ -7,7 +7,11 @@ from config.settings import *  # noqa: F403
 from config.settings import INSTALLED_APPS
 
 # Test-only apps whose models exercise shared machinery (MoneyField, the unit of work).
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapps.uow_probe"]
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "tests.testapps.uow_probe",
+    "tests.testapps.money_probe",
+]
 
 # Argon2 is deliberately slow; one identity test proves production uses it.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
