@@ -10,8 +10,12 @@ from config.settings import INSTALLED_APPS
 INSTALLED_APPS = [
     *INSTALLED_APPS,
     "tests.testapps.uow_probe",
+    "tests.testapps.tenant_probe",
     "tests.testapps.money_probe",
 ]
 
 # Argon2 is deliberately slow; one identity test proves production uses it.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run in the test's own process unless a test sends them through the real broker.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -28,15 +28,35 @@ class TenantMismatch(RuntimeError):
     """A write would put or point data into a tenant other than the current one."""
 
 
-class TenantManager(models.Manager[M]):
-    """Manager whose every query is filtered to the tenant in context."""
+def _tenant_reference(field: models.Field[Any, Any]) -> type[TenantOwnedModel] | None:
+    """Return the tenant-owned model a foreign key points at, or None."""
+    if not isinstance(field, models.ForeignKey) or field.name == "tenant":  # OneToOne included
+        return None
+    target = field.related_model
+    if isinstance(target, type) and issubclass(target, TenantOwnedModel):
+        return target
+    return None
 
-    # Related managers and FK descriptors are built from this class too; keep it scoped there.
-    use_in_migrations = False
 
-    def get_queryset(self) -> models.QuerySet[M]:
-        tenant = require_tenant()
-        return super().get_queryset().filter(tenant_id=tenant.id)
+def _require_same_tenant(model: type[models.Model], field_name: str, target: Any, pk: Any) -> None:
+    # The scoped manager finds only rows of the current tenant.
+    if pk is not None and not target.objects.filter(pk=pk).exists():
+        raise TenantMismatch(f"{model.__name__}.{field_name} points at a row of another tenant.")
+
+
+class TenantQuerySet(models.QuerySet[M]):
+    """QuerySet whose bulk writes keep rows and their references inside the current tenant."""
+
+    def update(self, **kwargs: Any) -> int:
+        if {"tenant", "tenant_id"} & kwargs.keys():
+            raise TenantMismatch("A row's tenant never changes.")
+        for name, value in kwargs.items():
+            field = self.model._meta.get_field(name)
+            target = _tenant_reference(field)  # type: ignore[arg-type]
+            if target is not None:
+                pk = value.pk if isinstance(value, models.Model) else value
+                _require_same_tenant(self.model, field.name, target, pk)
+        return super().update(**kwargs)
 
     def bulk_create(self, objs: Iterable[M], *args: Any, **kwargs: Any) -> list[M]:
         objs = list(objs)
@@ -44,6 +64,30 @@ class TenantManager(models.Manager[M]):
             assert isinstance(obj, TenantOwnedModel)
             obj.stamp_tenant()
         return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Iterable[M], fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        for obj in objs:
+            assert isinstance(obj, TenantOwnedModel)
+            obj.stamp_tenant()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class TenantManager(models.Manager[M]):
+    """Manager whose every query is filtered to the tenant in context."""
+
+    # Related managers and FK descriptors are built from this class too; keep it scoped there.
+    use_in_migrations = False
+
+    def get_queryset(self) -> TenantQuerySet[M]:
+        tenant = require_tenant()
+        return TenantQuerySet(self.model, using=self._db).filter(tenant_id=tenant.id)
+
+    def bulk_create(self, objs: Iterable[M], *args: Any, **kwargs: Any) -> list[M]:
+        return self.get_queryset().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Iterable[M], fields: Any, *args: Any, **kwargs: Any) -> int:
+        return self.get_queryset().bulk_update(objs, fields, *args, **kwargs)
 
 
 class CrossTenantManager(models.Manager[M]):
@@ -91,24 +135,15 @@ class TenantOwnedModel(models.Model):
 
     def _check_foreign_keys(self, tenant_id: UUID) -> None:
         for field in self._meta.concrete_fields:
-            if not isinstance(field, models.ForeignKey):  # OneToOneField included
-                continue
-            target = field.related_model
-            if field.name == "tenant" or not (
-                isinstance(target, type) and issubclass(target, TenantOwnedModel)
-            ):
-                continue
+            target = _tenant_reference(field)
             value = getattr(self, field.attname)
-            if value is None:
+            if target is None or value is None:
                 continue
-            cached = field.get_cached_value(self, default=None)
+            cached = field.get_cached_value(self, default=None)  # type: ignore[attr-defined]
             cached_tenant = getattr(cached, "tenant_id", None)
-            if cached_tenant is not None:
-                ok = cached_tenant == tenant_id
-            else:
-                # The scoped manager finds only rows of the current tenant.
-                ok = target.objects.filter(pk=value).exists()
-            if not ok:
+            if cached_tenant is None:
+                _require_same_tenant(type(self), field.name, target, value)
+            elif cached_tenant != tenant_id:
                 raise TenantMismatch(
                     f"{type(self).__name__}.{field.name} points at a row of another tenant."
                 )
@@ -120,4 +155,5 @@ __all__ = [
     "TenantManager",
     "TenantMismatch",
     "TenantOwnedModel",
+    "TenantQuerySet",
 ]

@@ -196,7 +196,7 @@ def test_another_connection_sees_neither_row_before_the_commit_and_both_after() 
     def counts(alias: str) -> tuple[int, int]:
         with connections[alias].cursor() as cursor:
             cursor.execute(
-                f"SELECT (SELECT count(*) FROM {ProbeRow._meta.db_table}), "  # noqa: S608
+                f"SELECT (SELECT count(*) FROM {ProbeRow._meta.db_table}), "
                 f"(SELECT count(*) FROM {OutboxMessage._meta.db_table})"
             )
             probes, messages = cursor.fetchone()

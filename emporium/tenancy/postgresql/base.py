@@ -58,8 +58,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super()._rollback()  # type: ignore[misc]
 
     def _savepoint_rollback(self, sid: str) -> None:
-        self._tenant_setting = UNKNOWN
+        # Only after the rollback: before it, the transaction may be failed, and the setting
+        # would be attempted (and refused) ahead of the ROLLBACK TO SAVEPOINT itself.
         super()._savepoint_rollback(sid)  # type: ignore[misc]
+        self._tenant_setting = UNKNOWN
 
     def _close(self) -> None:
         self._tenant_setting = ""
