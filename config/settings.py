@@ -303,11 +303,14 @@ LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "emporium.infrastructure.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "emporium.infrastructure.logging.RequestIdFilter"},
+        "tenant": {"()": "emporium.tenancy.logging.TenantFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(tenant)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
@@ -315,7 +318,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "tenant"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

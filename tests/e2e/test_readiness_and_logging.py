@@ -51,6 +51,7 @@ def test_log_lines_are_json_with_the_request_id() -> None:
             "logger": "tests.problem_urls",
             "message": "inside the view",
             "request_id": "req-42",
+            "tenant": "-",
         }
     ]
 
@@ -60,3 +61,20 @@ def test_unsafe_request_id_is_replaced() -> None:
 
     assert response["X-Request-ID"] != "bad id\nforged-line"
     assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.urls("tests.e2e.problem_urls")
+def test_log_lines_of_a_tenant_request_name_the_tenant(acme_and_globex) -> None:
+    handler = _json_console_handler()
+    assert isinstance(handler, logging.StreamHandler)
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        Client().get("/logged/", HTTP_HOST="globex.localhost")
+    finally:
+        handler.setStream(previous)
+
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["tenant"] for line in lines if line["logger"] == "tests.problem_urls"] == [
+        "globex"
+    ]
