@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
+from emporium.shared_kernel.money import UnknownCurrency, minor_digits
 from emporium.tenancy.domain.events import TenantCreated, TenantReactivated, TenantSuspended
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -45,10 +46,12 @@ class TenantSettings:
     webhook_secret: str = ""
 
     def __post_init__(self) -> None:
-        if not (len(self.currency) == 3 and self.currency.isalpha() and self.currency.isupper()):
+        try:
+            minor_digits(self.currency)
+        except UnknownCurrency as exc:
             raise InvalidInput(
-                "Currency must be an ISO 4217 code.", errors={"currency": ["Unknown currency."]}
-            )
+                f"Unknown currency {self.currency!r}.", errors={"currency": ["Unknown currency."]}
+            ) from exc
         if not isinstance(self.tax_rate, Decimal) or not Decimal(0) <= self.tax_rate <= 100:
             raise InvalidInput(
                 "Tax rate must be a percentage from 0 to 100.",
