@@ -10,14 +10,13 @@ owner's connection (the only role PostgreSQL lets see every tenant).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.db import models
+from django.db.models import Q
 
 from emporium.tenancy.context import TenantContextMissing, require_tenant
-
-if TYPE_CHECKING:
-    from uuid import UUID
 
 M = TypeVar("M", bound=models.Model)
 
@@ -44,8 +43,49 @@ def _require_same_tenant(model: type[models.Model], field_name: str, target: Any
         raise TenantMismatch(f"{model.__name__}.{field_name} points at a row of another tenant.")
 
 
+def _auto_paths(model: type[models.Model], prefix: str = "", depth: int = 5) -> list[str]:
+    """Return the paths a bare ``select_related()`` follows: non-null FKs, recursively."""
+    if depth == 0:
+        return []
+    paths = []
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.ForeignKey) and not field.null and field.name != "tenant":
+            path = f"{prefix}{field.name}"
+            paths.append(path)
+            paths.extend(_auto_paths(field.related_model, f"{path}__", depth - 1))
+    return paths
+
+
+def _same_tenant_joins(model: type[models.Model], paths: Iterable[str], tenant_id: UUID) -> Q:
+    """Return a condition keeping only joined rows of tenant-owned models in ``tenant_id``."""
+    condition = Q()
+    for path in paths:
+        current: type[models.Model] = model
+        nullable = False
+        hops = path.split("__")
+        for depth, name in enumerate(hops, start=1):
+            field = current._meta.get_field(name)
+            if not isinstance(field, models.ForeignKey):
+                break  # reverse one-to-one: the related model's own manager is not involved
+            nullable = nullable or field.null
+            current = field.related_model
+            if issubclass(current, TenantOwnedModel):
+                prefix = "__".join(hops[:depth])
+                same = Q(**{f"{prefix}__tenant_id": tenant_id})
+                condition &= same | Q(**{f"{prefix}__isnull": True}) if nullable else same
+    return condition
+
+
 class TenantQuerySet(models.QuerySet[M]):
-    """QuerySet whose bulk writes keep rows and their references inside the current tenant."""
+    """QuerySet whose joins and bulk writes stay inside the current tenant."""
+
+    def select_related(self, *fields: Any) -> TenantQuerySet[M]:
+        # A join bypasses the related model's manager: filter the joined rows by tenant too.
+        related = super().select_related(*fields)
+        if fields == (None,):
+            return related
+        paths = fields or _auto_paths(self.model)
+        return related.filter(_same_tenant_joins(self.model, paths, require_tenant().id))
 
     def update(self, **kwargs: Any) -> int:
         if {"tenant", "tenant_id"} & kwargs.keys():

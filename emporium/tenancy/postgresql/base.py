@@ -29,6 +29,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._tenant_setting: object = ""  # the value in force in the current transaction
+        self._managing_savepoint = False
         # The owner's alias bypasses RLS; it says so with SETS_TENANT = False and saves a trip.
         if self.settings_dict.get("SETS_TENANT", True):
             self.execute_wrappers.append(self._set_tenant_first)
@@ -41,11 +42,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
         many: bool,
         context: dict[str, Any],
     ) -> Any:
-        if not self.get_autocommit():
+        if not self._managing_savepoint and not self.get_autocommit():
             tenant = current_tenant()
             wanted = str(tenant.id) if tenant is not None else ""
             if self._tenant_setting != wanted:
-                context["cursor"].cursor.execute(SET_TENANT_SQL, [wanted])
+                # On a cursor of its own: the caller's may be a server-side cursor, which only
+                # DECLAREs its statement and so would never run the setting.
+                with self.wrap_database_errors:
+                    self.connection.execute(SET_TENANT_SQL, [wanted])
                 self._tenant_setting = wanted
         return execute(sql, params, many, context)
 
@@ -58,9 +62,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super()._rollback()  # type: ignore[misc]
 
     def _savepoint_rollback(self, sid: str) -> None:
-        # Only after the rollback: before it, the transaction may be failed, and the setting
-        # would be attempted (and refused) ahead of the ROLLBACK TO SAVEPOINT itself.
-        super()._savepoint_rollback(sid)  # type: ignore[misc]
+        # The ROLLBACK TO SAVEPOINT must go first and alone: before it the transaction may be
+        # failed, and a setting attempted ahead of it would be refused.
+        self._managing_savepoint = True
+        try:
+            super()._savepoint_rollback(sid)  # type: ignore[misc]
+        finally:
+            self._managing_savepoint = False
         self._tenant_setting = UNKNOWN
 
     def _close(self) -> None:

@@ -36,7 +36,7 @@ def test_update_to_another_tenants_row_is_refused(shelves) -> None:
 
 
 def test_update_within_the_tenant_works(shelves) -> None:
-    acme, own, _ = shelves
+    acme, _, _ = shelves
     with tenant_context(acme):
         other = Shelf.objects.create(name="second")
 
