@@ -73,6 +73,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print a banner counting the tests skipped for a missing service."""
     skipped = [
         report
         for report in terminalreporter.stats.get("skipped", [])
