@@ -10,6 +10,7 @@ RabbitMQ. ``EMPORIUM_ENV=production`` turns on production mode, which refuses to
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "axes",
     "emporium.infrastructure",
     "emporium.tenancy",
     "emporium.identity",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a back-office sign-in refused by the lockout into its 429 response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -224,6 +228,34 @@ else:
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "shop@emporium.example")
 
 # --- auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (tenant, e-mail)
+    "django.contrib.auth.backends.ModelBackend",  # the user manager scopes e-mail to the tenant
+]
+# An e-mail is unique per tenant, not globally (the same e-mail in two shops is two accounts):
+# the manager resolves it within the current tenant, so Django's global-uniqueness warning
+# does not apply. See docs/adr/0005-accounts-per-tenant.md.
+SILENCED_SYSTEM_CHECKS = [
+    "auth.W004",
+    # API.md locks out a (tenant, e-mail) pair and never an IP address alone; per-IP abuse is
+    # the job of the anonymous throttle (60/min per IP), not of the lockout.
+    "axes.W006",
+]
+LOGIN_URL = "admin:login"
+EMPORIUM_TOKEN_TTL = timedelta(hours=_int("EMPORIUM_TOKEN_TTL_HOURS", 24))
+EMPORIUM_PAYMENT_METHODS = _list("EMPORIUM_PAYMENT_METHODS") or ["card"]
+
+# django-axes: 5 failures of one (tenant, e-mail) within 15 minutes lock that account out for
+# 15 minutes, right password or not; an IP address alone is never locked out.
+AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "emporium.identity.lockout.lockout_key"
+AXES_LOCKOUT_CALLABLE = "emporium.identity.lockout.locked_out_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -252,9 +284,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "emporium.infrastructure.http.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "emporium.identity.authentication.BearerTokenAuthentication"
+    ],
+    # Deny by default: every endpoint declares who may call it.
+    "DEFAULT_PERMISSION_CLASSES": ["emporium.identity.permissions.SignedIn"],
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.get("EMPORIUM_THROTTLE_AUTH", "60/min"),
+        "writes": env.get("EMPORIUM_THROTTLE_WRITES", "1000/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Emporium API",

@@ -34,13 +34,22 @@ TENANT_TABLES_SQL = """
 """
 
 
-def shared_read_tables() -> set[str]:
-    """Return the tables whose models declare ``rls_policy = "shared-read"``."""
+def tables_with_policy(kind: str) -> set[str]:
+    """Return the tables whose models declare ``rls_policy = kind``."""
     return {
         model._meta.db_table
         for model in apps.get_models()
-        if getattr(model, "rls_policy", "private") == "shared-read"
+        if getattr(model, "rls_policy", "private") == kind
     }
+
+
+def isolation_condition(table: str, platform_rows: set[str]) -> str:
+    """Return the policy condition: the current tenant's rows (and, where the model says so,
+    rows of no tenant while no tenant is set: platform operators, platform audit events)."""
+    own = f"tenant_id = {CURRENT_TENANT_SQL}"
+    if table in platform_rows:
+        return f"({own} OR (tenant_id IS NULL AND {CURRENT_TENANT_SQL} IS NULL))"
+    return f"({own})"
 
 
 def tenant_tables(connection: BaseDatabaseWrapper) -> list[str]:
@@ -52,7 +61,8 @@ def tenant_tables(connection: BaseDatabaseWrapper) -> list[str]:
 
 def apply_policies(connection: BaseDatabaseWrapper) -> list[str]:
     """Enable and force RLS with the fitting policy on every tenant table; return the tables."""
-    shared = shared_read_tables()
+    shared = tables_with_policy("shared-read")
+    platform_rows = tables_with_policy("tenant-or-platform")
     tables = tenant_tables(connection)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -61,10 +71,10 @@ def apply_policies(connection: BaseDatabaseWrapper) -> list[str]:
             cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS {ISOLATION_POLICY} ON {name}")
+            condition = isolation_condition(table, platform_rows)
             cursor.execute(
                 f"CREATE POLICY {ISOLATION_POLICY} ON {name} "
-                f"USING (tenant_id = {CURRENT_TENANT_SQL}) "
-                f"WITH CHECK (tenant_id = {CURRENT_TENANT_SQL})"
+                f"USING {condition} WITH CHECK {condition}"
             )
             cursor.execute(f"DROP POLICY IF EXISTS {SHARED_READ_POLICY} ON {name}")
             if table in shared:

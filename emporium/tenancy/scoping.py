@@ -16,7 +16,7 @@ from uuid import UUID
 from django.db import models
 from django.db.models import Q
 
-from emporium.tenancy.context import TenantContextMissing, require_tenant
+from emporium.tenancy.context import TenantContextMissing, current_tenant, require_tenant
 
 M = TypeVar("M", bound=models.Model)
 
@@ -130,6 +130,18 @@ class TenantManager(models.Manager[M]):
         return self.get_queryset().bulk_update(objs, fields, *args, **kwargs)
 
 
+class TenantOrPlatformManager(models.Manager[M]):
+    """Manager for rows of a tenant or of the platform (``tenant`` null): the current tenant's
+    rows inside a tenant, platform rows outside any (accounts, audit events)."""
+
+    def get_queryset(self) -> models.QuerySet[M]:
+        tenant = current_tenant()
+        queryset = super().get_queryset()
+        if tenant is None:
+            return queryset.filter(tenant__isnull=True)
+        return queryset.filter(tenant_id=tenant.id)
+
+
 class CrossTenantManager(models.Manager[M]):
     """The named entry point for code that works across tenants, on the owner's connection."""
 
@@ -194,6 +206,7 @@ __all__ = [
     "TenantContextMissing",
     "TenantManager",
     "TenantMismatch",
+    "TenantOrPlatformManager",
     "TenantOwnedModel",
     "TenantQuerySet",
 ]

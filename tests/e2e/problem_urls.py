@@ -7,6 +7,7 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,24 +22,29 @@ class EchoSerializer(serializers.Serializer[dict[str, object]]):
     count = serializers.IntegerField(min_value=1)
 
 
-class EchoView(APIView):
+class OpenView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+
+class EchoView(OpenView):
     def post(self, request: Request) -> Response:
         serializer = EchoSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(serializer.validated_data, status=201)
 
 
-class ConflictView(APIView):
+class ConflictView(OpenView):
     def post(self, request: Request) -> Response:
         raise Conflict("Only 2 units of Mug are available.", code="insufficient-stock")
 
 
-class UnavailableView(APIView):
+class UnavailableView(OpenView):
     def post(self, request: Request) -> Response:
         raise DependencyUnavailable("The card provider timed out.", retry_after=12)
 
 
-class CrashView(APIView):
+class CrashView(OpenView):
     def get(self, request: Request) -> Response:
         raise RuntimeError("secret internal detail /srv/app/db.py")
 

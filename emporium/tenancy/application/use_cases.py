@@ -79,3 +79,34 @@ def reactivate_tenant(cmd: ReactivateTenant, uow: TenancyUnitOfWork) -> Tenant:
         uow.tenants.save(tenant)
         uow.commit()
     return tenant
+
+
+@dataclass(frozen=True)
+class ChangeSettings:
+    slug: str
+    name: str | None = None
+    currency: str | None = None
+    tax_rate: Decimal | None = None
+    payment_methods: tuple[str, ...] | None = None
+
+
+def change_settings(cmd: ChangeSettings, uow: TenancyUnitOfWork) -> Tenant:
+    """Change a tenant's name and commercial settings (owners only, checked by the caller)."""
+    with uow:
+        tenant = _load(uow, cmd.slug)
+        if cmd.name is not None:
+            tenant.rename(cmd.name)
+        changes = {
+            key: value
+            for key, value in {
+                "currency": cmd.currency,
+                "tax_rate": cmd.tax_rate,
+                "payment_methods": cmd.payment_methods,
+            }.items()
+            if value is not None
+        }
+        if changes:
+            tenant.change_settings(**changes)
+        uow.tenants.save(tenant)
+        uow.commit()
+    return tenant

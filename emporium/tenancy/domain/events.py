@@ -28,3 +28,10 @@ class TenantReactivated(DomainEvent):
     context = "tenancy"
 
     slug: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantSettingsChanged(DomainEvent):
+    context = "tenancy"
+
+    changed: list[str]

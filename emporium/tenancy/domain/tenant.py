@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -12,7 +12,12 @@ from uuid import UUID, uuid4
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
 from emporium.shared_kernel.money import UnknownCurrency, minor_digits
-from emporium.tenancy.domain.events import TenantCreated, TenantReactivated, TenantSuspended
+from emporium.tenancy.domain.events import (
+    TenantCreated,
+    TenantReactivated,
+    TenantSettingsChanged,
+    TenantSuspended,
+)
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 # Slugs that would shadow a platform host or confuse a reader of a URL.
@@ -86,6 +91,22 @@ class Tenant(Aggregate[UUID]):
     def is_active(self) -> bool:
         """Return whether the tenant serves requests."""
         return self.status is TenantStatus.ACTIVE
+
+    def rename(self, name: str) -> None:
+        """Give the shop a new display name."""
+        if not name.strip():
+            raise InvalidInput("A tenant needs a name.", errors={"name": ["Required."]})
+        self.name = name.strip()
+
+    def change_settings(self, **changes: object) -> None:
+        """Replace some settings; the new settings validate themselves."""
+        if "payment_methods" in changes and not changes["payment_methods"]:
+            raise InvalidInput(
+                "Enable at least one payment method.",
+                errors={"payment_methods": ["Enable at least one payment method."]},
+            )
+        self.settings = replace(self.settings, **changes)  # type: ignore[arg-type]
+        self.record(TenantSettingsChanged, changed=sorted(changes))
 
     def suspend(self) -> None:
         """Stop serving the tenant's requests."""

@@ -1,0 +1,39 @@
+"""The base of every tenant API view: a tenant is required, denials are audited."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from emporium.identity import audit
+from emporium.identity.throttles import UserWriteThrottle
+from emporium.tenancy.public import current_tenant
+
+
+class TenantAPIView(APIView):
+    """An endpoint under a tenant (API.md: "all under a tenant unless marked")."""
+
+    throttle_classes = [UserWriteThrottle]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if current_tenant() is None:
+            raise NotFound("Name a shop by its host or the X-Tenant header.")
+        super().initial(request, *args, **kwargs)
+
+    def permission_denied(
+        self, request: Request, message: str | None = None, code: str | None = None
+    ) -> NoReturn:
+        user = request.user
+        if user is not None and user.is_authenticated:
+            audit.record(
+                audit.PERMISSION_DENIED,
+                request=request._request,
+                user_id=user.pk,
+                email=user.email,
+                method=request.method,
+                path=request.path,
+            )
+        super().permission_denied(request, message=message, code=code)

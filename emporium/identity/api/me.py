@@ -1,0 +1,41 @@
+"""``GET /api/v1/me/``: the signed-in account."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from emporium.identity.api.base import TenantAPIView
+from emporium.identity.models import account_of
+from emporium.identity.permissions import SignedIn
+from emporium.tenancy.public import require_tenant
+
+
+class MeView(TenantAPIView):
+    """Show who the token belongs to."""
+
+    permission_classes = [SignedIn]
+
+    class MeSerializer(serializers.Serializer[dict[str, object]]):
+        id = serializers.UUIDField()
+        email = serializers.EmailField()
+        name = serializers.CharField()
+        role = serializers.CharField()
+        tenant = serializers.CharField()
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        user = account_of(request.user)
+        return Response(
+            self.MeSerializer(
+                {
+                    "id": user.pk,
+                    "email": user.email,
+                    "name": user.name,
+                    "role": user.role,
+                    "tenant": require_tenant().slug,
+                }
+            ).data
+        )

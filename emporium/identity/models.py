@@ -1,0 +1,184 @@
+"""Accounts, API tokens and the security audit log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+from emporium.identity.domain.roles import Role
+from emporium.tenancy.public import TenantOrPlatformManager, TenantOwnedModel, current_tenant
+
+
+class UserManager(TenantOrPlatformManager["User"], BaseUserManager["User"]):
+    """Accounts of the current tenant; with no tenant in context, platform operators only."""
+
+    use_in_migrations = False
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email=normalize_email(username or ""))
+
+    def create_user(
+        self, email: str, password: str | None, *, role: Role, name: str = "", **extra: Any
+    ) -> User:
+        """Create an account of the current tenant."""
+        tenant = current_tenant()
+        if tenant is None:
+            raise ValueError("A tenant account needs a tenant in context.")
+        user = self.model(email=normalize_email(email), name=name, role=role.value, **extra)
+        user.tenant_id = tenant.id
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_operator(self, email: str, password: str | None, name: str = "") -> User:
+        """Create a platform operator: no tenant, back office on the bare base domain."""
+        user = self.model(email=normalize_email(email), name=name, role=None, tenant=None)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None, **extra: Any) -> User:
+        """Create an operator (``createsuperuser``)."""
+        return self.create_operator(email, password, extra.get("name", ""))
+
+
+def normalize_email(email: str) -> str:
+    """Return the e-mail as accounts store and look it up: trimmed, lower case."""
+    return email.strip().lower()
+
+
+class User(AbstractBaseUser):
+    """An account: of one tenant with one role there, or a platform operator (no tenant).
+
+    The same e-mail in two tenants is two accounts. The table is private per tenant under RLS
+    (policy ``tenant-or-platform``): a tenant's requests see its accounts, platform requests
+    see operators only.
+    """
+
+    rls_policy = "tenant-or-platform"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(
+        "tenancy.Tenant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        editable=False,
+    )
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200, blank=True)
+    # NULL, not "", for operators: they have no role at all.
+    role = models.CharField(  # noqa: DJ001
+        max_length=16, choices=[(r.value, r.value) for r in Role], null=True, blank=True
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        base_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "email"], name="identity_email_per_tenant"),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(tenant__isnull=True),
+                name="identity_operator_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_operator(self) -> bool:
+        """Return whether this is a platform operator."""
+        return self.tenant_id is None
+
+    @property
+    def role_enum(self) -> Role | None:
+        """Return the role as a ``Role``, None for operators."""
+        return Role(self.role) if self.role else None
+
+    # The back office (Django admin) asks these; roles answer them, not Django's permissions.
+    @property
+    def is_staff(self) -> bool:
+        return self.is_operator or self.role in {Role.OWNER.value, Role.STAFF.value}
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_operator
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.is_active and self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and self.is_staff
+
+
+class AccessToken(TenantOwnedModel):
+    """A bearer token: stored as the SHA-256 of its secret, bound to its tenant, expiring."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key_hash"], name="identity_token_key")
+        ]
+        indexes = [models.Index(fields=["tenant", "user"], name="identity_token_user")]
+
+    def __str__(self) -> str:
+        return f"token of {self.user_id}"
+
+
+class AuditEvent(models.Model):
+    """A security event: sign-ins, lockouts, tokens, denied permissions, role changes."""
+
+    rls_policy = "tenant-or-platform"
+
+    id = models.BigAutoField(primary_key=True)
+    tenant = models.ForeignKey(
+        "tenancy.Tenant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(default=timezone.now)
+    event = models.CharField(max_length=40)
+    user_id = models.UUIDField(null=True, blank=True)  # kept after the account is deleted
+    email = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = TenantOrPlatformManager["AuditEvent"]()
+
+    class Meta:
+        base_manager_name = "objects"
+        indexes = [models.Index(fields=["tenant", "-occurred_at"], name="identity_audit_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.email}"
+
+
+def account_of(user: object) -> User:
+    """Return the signed-in account behind ``request.user`` (permissions guarantee one)."""
+    if not isinstance(user, User):
+        raise TypeError("this endpoint needs a signed-in account")
+    return user

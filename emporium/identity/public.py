@@ -1,0 +1,7 @@
+"""What other contexts may use of identity: the API base view and the permission layer."""
+
+from emporium.identity.api.base import TenantAPIView
+from emporium.identity.domain.roles import Role
+from emporium.identity.permissions import Owner, ShopStaff, SignedIn, roles
+
+__all__ = ["Owner", "Role", "ShopStaff", "SignedIn", "TenantAPIView", "roles"]

@@ -1,0 +1,34 @@
+"""Audit receivers for Django's and django-axes' sign-in signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from emporium.identity import audit
+from emporium.identity.models import User
+
+
+@receiver(user_logged_in, dispatch_uid="identity.audit_sign_in")
+def audit_sign_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    audit.record(audit.SIGN_IN, request=request, user_id=user.pk, email=user.email, via="session")
+
+
+@receiver(user_login_failed, dispatch_uid="identity.audit_sign_in_failed")
+def audit_sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    email = str(credentials.get("email") or credentials.get("username") or "")
+    locked = bool(getattr(request, "axes_locked_out", False))
+    audit.record(audit.SIGN_IN_FAILED, request=request, email=email, locked_out=locked)
+
+
+@receiver(user_locked_out, dispatch_uid="identity.audit_locked_out")
+def audit_locked_out(
+    sender: Any, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
+) -> None:
+    audit.record(audit.LOCKED_OUT, request=request, email=username.split(":", 1)[-1])

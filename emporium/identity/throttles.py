@@ -1,0 +1,38 @@
+"""DRF throttles on the platform cache (Redis in production), rates from settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.cache import caches
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class AnonymousAuthThrottle(SimpleRateThrottle):
+    """Anonymous calls to sign-in and registration, per client IP."""
+
+    scope = "auth"
+    cache = caches["platform"]
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if request.user is not None and request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class UserWriteThrottle(SimpleRateThrottle):
+    """Authenticated writes, per account."""
+
+    scope = "writes"
+    cache = caches["platform"]
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if request.method in {"GET", "HEAD", "OPTIONS"}:
+            return None
+        if request.user is None or not request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}

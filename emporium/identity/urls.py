@@ -1,0 +1,11 @@
+"""Routes of the identity context under /api/v1/."""
+
+from django.urls import path
+
+from emporium.identity.api.me import MeView
+from emporium.identity.api.tokens import TokenView
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+]
