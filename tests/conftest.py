@@ -166,3 +166,19 @@ def make_tenant() -> Callable[..., TenantRef]:
 def acme_and_globex(make_tenant: Callable[..., TenantRef]) -> tuple[TenantRef, TenantRef]:
     """Create the tenants acme and globex."""
     return make_tenant("acme", "Acme Inc."), make_tenant("globex", "Globex Corporation")
+
+
+@pytest.fixture
+def make_account() -> Callable[..., Any]:
+    """Return a factory: ``make_account(tenant_ref, email, role, password="...")``."""
+    from emporium.identity.domain.roles import Role
+    from emporium.identity.models import User
+    from emporium.tenancy.context import tenant_context
+
+    def make(
+        tenant: TenantRef, email: str, role: Role | str, password: str = "correct horse 42"
+    ) -> Any:
+        with tenant_context(tenant):
+            return User.objects.create_user(email, password, role=Role(role), name=email)
+
+    return make

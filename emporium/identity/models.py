@@ -22,13 +22,13 @@ class UserManager(TenantOrPlatformManager["User"], BaseUserManager["User"]):
         return self.get(email=normalize_email(username or ""))
 
     def create_user(
-        self, email: str, password: str | None, *, role: Role, name: str = "", **extra: Any
+        self, email: str, password: str | None, *, role: Role | str, name: str = "", **extra: Any
     ) -> User:
         """Create an account of the current tenant."""
         tenant = current_tenant()
         if tenant is None:
             raise ValueError("A tenant account needs a tenant in context.")
-        user = self.model(email=normalize_email(email), name=name, role=role.value, **extra)
+        user = self.model(email=normalize_email(email), name=name, role=Role(role).value, **extra)
         user.tenant_id = tenant.id
         user.set_password(password)
         user.save(using=self._db)

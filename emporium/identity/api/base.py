@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emporium.identity import audit
@@ -22,6 +24,13 @@ class TenantAPIView(APIView):
         if current_tenant() is None:
             raise NotFound("Name a shop by its host or the X-Tenant header.")
         super().initial(request, *args, **kwargs)
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        # Responses differ by token: no shared cache may serve one caller's answer to another.
+        patch_vary_headers(response, ["Authorization"])
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def permission_denied(
         self, request: Request, message: str | None = None, code: str | None = None
