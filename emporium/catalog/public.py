@@ -1,0 +1,21 @@
+"""What other contexts may use of the catalog: pricing, and the events it publishes."""
+
+from emporium.catalog.application.ports import PricingService
+from emporium.catalog.domain.events import (
+    ProductArchived,
+    ProductCreated,
+    ProductDeleted,
+    ProductPriceChanged,
+    ProductPublished,
+)
+from emporium.catalog.pricing import CatalogPricing
+
+__all__ = [
+    "CatalogPricing",
+    "PricingService",
+    "ProductArchived",
+    "ProductCreated",
+    "ProductDeleted",
+    "ProductPriceChanged",
+    "ProductPublished",
+]
