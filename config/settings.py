@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "emporium.payments",
     "emporium.notifications",
     "emporium.analytics",
+    "emporium.demo",
 ]
 
 MIDDLEWARE = [
