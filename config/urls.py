@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("emporium.identity.urls")),
     path("api/v1/", include("emporium.tenancy.urls")),
+    path("api/v1/", include("emporium.inventory.urls")),
     path("admin/", admin.site.urls),
 ]

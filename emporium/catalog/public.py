@@ -8,6 +8,7 @@ from emporium.catalog.domain.events import (
     ProductPriceChanged,
     ProductPublished,
 )
+from emporium.catalog.lookup import product_exists, product_status
 from emporium.catalog.pricing import CatalogPricing
 
 __all__ = [
@@ -18,4 +19,6 @@ __all__ = [
     "ProductDeleted",
     "ProductPriceChanged",
     "ProductPublished",
+    "product_exists",
+    "product_status",
 ]

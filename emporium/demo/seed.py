@@ -13,6 +13,10 @@ from emporium.catalog.application import use_cases as catalog_cases
 from emporium.demo.catalog_data import CATEGORIES, PRODUCTS
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import User
+from emporium.infrastructure.bus import message_bus
+from emporium.inventory.api.stock import CatalogAdapter
+from emporium.inventory.application.use_cases import SetStock, set_stock
+from emporium.inventory.repository import DjangoInventoryUnitOfWork
 from emporium.shared_kernel.money import Money
 from emporium.tenancy import bootstrap as tenancy
 from emporium.tenancy.application.use_cases import CreateTenant
@@ -21,6 +25,7 @@ from emporium.tenancy.public import TenantRef, tenant_context
 
 SHOPS = (("acme", "Acme Inc."), ("globex", "Globex Corporation"))
 OPERATOR = ("operator@example.com", "demo-operator-pass")
+STOCK_PER_PRODUCT = 100
 
 
 @dataclass
@@ -112,4 +117,9 @@ def _product(
         catalog.unit_of_work(),
     )
     catalog_cases.publish_product(catalog_cases.PublishProduct(product.id), catalog.unit_of_work())
+    set_stock(
+        SetStock(product.id, STOCK_PER_PRODUCT),
+        DjangoInventoryUnitOfWork(message_bus()),
+        CatalogAdapter(),
+    )
     report.count("products")

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 
 from emporium.catalog.models import Category, Product
 from emporium.identity.models import User
+from emporium.inventory.models import StockItem
 from emporium.tenancy.context import TenantRef, tenant_context
 from emporium.tenancy.models import Tenant
 
@@ -47,6 +48,8 @@ def test_seed_demo_creates_the_shops_and_is_idempotent(settings) -> None:
             }
             assert Category.objects.count() == 3
             assert Product.objects.filter(status="published").count() == 22
+            assert sorted(set(StockItem.objects.values_list("on_hand", "reserved"))) == [(100, 0)]
+            assert StockItem.objects.count() == 22
             request = RequestFactory().post("/", HTTP_HOST=f"{slug}.localhost")
             assert authenticate(request, email=f"owner@{slug}.example", password="demo-owner-pass")
     assert User.objects.filter(email="operator@example.com").exists()  # no tenant: operators

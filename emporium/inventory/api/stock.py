@@ -1,0 +1,81 @@
+"""``GET/PUT /api/v1/products/{id}/stock/``: a product's stock (staff)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from emporium.catalog.public import product_exists, product_status
+from emporium.identity.public import ShopStaff, TenantAPIView
+from emporium.infrastructure.bus import message_bus
+from emporium.inventory.application.use_cases import SetStock, set_stock
+from emporium.inventory.queries import stock_levels
+from emporium.inventory.repository import DjangoInventoryUnitOfWork
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer that arrived as a JSON integer: not a string, a float or a boolean."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class CatalogAdapter:
+    """Inventory's view of the catalog."""
+
+    def exists(self, product_id: UUID) -> bool:
+        return product_exists(product_id)
+
+
+class StockView(TenantAPIView):
+    """Read or count a product's stock."""
+
+    permission_classes = [ShopStaff]
+    lookup_url_kwarg = "product_id"
+
+    class StockSerializer(serializers.Serializer[dict[str, int]]):
+        on_hand = serializers.IntegerField()
+        reserved = serializers.IntegerField()
+        available = serializers.IntegerField()
+
+    class SetStockSerializer(serializers.Serializer[dict[str, int]]):
+        on_hand = StrictIntegerField(min_value=0, max_value=1_000_000_000)
+        expected_on_hand = StrictIntegerField(min_value=0, required=False)
+
+    def _visible_product(self, request: Request, product_id: UUID) -> None:
+        status = product_status(product_id)
+        role = getattr(request.user, "role_enum", None)
+        # A draft or archived product does not exist for a customer: 404 before 403.
+        if status is None or (status != "published" and not (role and role.manages_shop)):
+            raise NotFound("No such product.")
+        self.check_object_permissions(request, None)
+
+    @extend_schema(responses={200: StockSerializer})
+    def get(self, request: Request, product_id: UUID) -> Response:
+        self._visible_product(request, product_id)
+        return Response(self.StockSerializer(stock_levels(product_id)).data)
+
+    @extend_schema(request=SetStockSerializer, responses={200: StockSerializer})
+    def put(self, request: Request, product_id: UUID) -> Response:
+        self._visible_product(request, product_id)
+        data = self.SetStockSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = set_stock(
+            SetStock(
+                product_id,
+                data.validated_data["on_hand"],
+                data.validated_data.get("expected_on_hand"),
+            ),
+            DjangoInventoryUnitOfWork(message_bus()),
+            CatalogAdapter(),
+        )
+        body = {"on_hand": item.on_hand, "reserved": item.reserved, "available": item.available}
+        return Response(self.StockSerializer(body).data)

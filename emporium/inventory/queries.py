@@ -1,0 +1,14 @@
+"""Reads of the inventory context."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from emporium.inventory import models as rows
+
+
+def stock_levels(product_id: UUID) -> dict[str, int]:
+    """Return ``{"on_hand", "reserved", "available"}`` of a product (zeros if never counted)."""
+    row = rows.StockItem.objects.filter(product_id=product_id).values("on_hand", "reserved").first()
+    on_hand, reserved = (row["on_hand"], row["reserved"]) if row else (0, 0)
+    return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved}
