@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from rest_framework.request import Request
 
 if TYPE_CHECKING:
@@ -12,11 +12,20 @@ if TYPE_CHECKING:
 from rest_framework.throttling import SimpleRateThrottle
 
 
-class AnonymousAuthThrottle(SimpleRateThrottle):
+class PlatformCacheThrottle(SimpleRateThrottle):
+    """A throttle counting in the platform cache, looked up when used rather than at import."""
+
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]
+        # Bound at import, the alias would be built during app loading, before settings (or the
+        # test suite's per-worker cache isolation) can point it elsewhere.
+        return caches["platform"]
+
+
+class AnonymousAuthThrottle(PlatformCacheThrottle):
     """Anonymous calls to sign-in and registration, per client IP."""
 
     scope = "auth"
-    cache = caches["platform"]
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if request.user is not None and request.user.is_authenticated:
@@ -24,11 +33,10 @@ class AnonymousAuthThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class UserWriteThrottle(SimpleRateThrottle):
+class UserWriteThrottle(PlatformCacheThrottle):
     """Authenticated writes, per account."""
 
     scope = "writes"
-    cache = caches["platform"]
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if request.method in {"GET", "HEAD", "OPTIONS"}:
