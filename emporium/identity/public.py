@@ -1,7 +1,8 @@
 """What other contexts may use of identity: the API base view and the permission layer."""
 
 from emporium.identity.api.base import TenantAPIView
+from emporium.identity.domain.events import CustomerRegistered
 from emporium.identity.domain.roles import Role
 from emporium.identity.permissions import Owner, ShopStaff, SignedIn, roles
 
-__all__ = ["Owner", "Role", "ShopStaff", "SignedIn", "TenantAPIView", "roles"]
+__all__ = ["CustomerRegistered", "Owner", "Role", "ShopStaff", "SignedIn", "TenantAPIView", "roles"]

@@ -3,9 +3,11 @@
 from django.urls import path
 
 from emporium.identity.api.me import MeView
+from emporium.identity.api.registration import RegistrationView
 from emporium.identity.api.tokens import TokenView
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("customers/", RegistrationView.as_view(), name="customers"),
 ]

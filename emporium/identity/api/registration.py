@@ -1,0 +1,62 @@
+"""``POST /api/v1/customers/``: anyone opens a customer account in the shop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from emporium.identity import bootstrap
+from emporium.identity.api.base import TenantAPIView
+from emporium.identity.application.register_customer import RegisterCustomer
+from emporium.identity.throttles import AnonymousAuthThrottle
+
+
+class _TextOnly(serializers.CharField):
+    """A string field that refuses JSON numbers and booleans instead of turning them into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class _EmailText(_TextOnly, serializers.EmailField):
+    pass
+
+
+class RegistrationView(TenantAPIView):
+    """Register a customer; other fields (role, tenant, is_staff) are ignored, never applied."""
+
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes: list[type[BasePermission]] = [AllowAny]
+    throttle_classes = [AnonymousAuthThrottle]
+
+    class RegistrationSerializer(serializers.Serializer[dict[str, str]]):
+        email = _EmailText(max_length=254)
+        password = _TextOnly(max_length=512, trim_whitespace=False)
+        name = _TextOnly(max_length=200)
+
+    class CustomerSerializer(serializers.Serializer[dict[str, object]]):
+        id = serializers.UUIDField()
+        email = serializers.EmailField()
+        name = serializers.CharField()
+        role = serializers.CharField()
+
+    @extend_schema(request=RegistrationSerializer, responses={201: CustomerSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = self.RegistrationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        account = bootstrap.register_customer(RegisterCustomer(**data.validated_data))
+        customer = {
+            "id": account.id,
+            "email": account.email,
+            "name": account.name,
+            "role": account.role.value,
+        }
+        return Response(self.CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
