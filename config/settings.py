@@ -65,7 +65,7 @@ ALLOWED_HOSTS = _list("ALLOWED_HOSTS") or [
 
 # --- applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "emporium.identity.apps.BackOfficeAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

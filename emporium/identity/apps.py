@@ -1,6 +1,7 @@
-"""Django app of the identity context."""
+"""Django app of the identity context, and the admin app that serves our back office."""
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class IdentityConfig(AppConfig):
@@ -11,3 +12,10 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         # Connect the audit receivers and describe bearer tokens in the OpenAPI schema.
         from emporium.identity import schema, signals  # noqa: F401
+
+
+class BackOfficeAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` whose ``admin.site`` is the back office's own site."""
+
+    default = False  # named in INSTALLED_APPS; IdentityConfig stays this module's default
+    default_site = "emporium.identity.admin_site.EmporiumAdminSite"

@@ -1,5 +1,6 @@
 """What other contexts may use of tenancy: the tenant context and tenant-owned data."""
 
+from emporium.tenancy.admin_base import TenantModelAdmin
 from emporium.tenancy.celery import TenantTask
 from emporium.tenancy.commands import TenantCommand
 from emporium.tenancy.context import (
@@ -20,6 +21,7 @@ __all__ = [
     "TenantCommand",
     "TenantContextMissing",
     "TenantMismatch",
+    "TenantModelAdmin",
     "TenantOrPlatformManager",
     "TenantOwnedModel",
     "TenantRef",

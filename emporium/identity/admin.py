@@ -1,0 +1,186 @@
+"""A shop's accounts and security audit log in the back office, on the shop's host."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from emporium.identity.domain.roles import Role
+from emporium.identity.models import AuditEvent, User, normalize_email
+from emporium.identity.role_changes import change_role_of
+from emporium.shared_kernel.errors import DomainError
+from emporium.tenancy.public import TenantModelAdmin, require_tenant
+
+ROLE_CHOICES = [(role.value, role.value) for role in Role]
+
+
+def is_owner(request: HttpRequest) -> bool:
+    """Return whether the signed-in account is an owner (of the current tenant)."""
+    return getattr(request.user, "role", None) == Role.OWNER.value
+
+
+class AccountFormMixin(forms.ModelForm):  # type: ignore[type-arg]
+    """E-mail normalized and unique in the shop; a role is required (operators have none)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role = self.fields.get("role")
+        if isinstance(role, forms.ChoiceField):
+            role.choices, role.required = ROLE_CHOICES, True
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        # The manager sees this shop's accounts only: the same e-mail elsewhere is fine.
+        if User.objects.filter(email=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("This shop has an account with this e-mail already.")
+        return email
+
+
+class AccountChangeForm(AccountFormMixin, UserChangeForm):  # type: ignore[type-arg]
+    class Meta:
+        model = User
+        fields = ("email", "name", "role", "is_active")
+
+
+class AccountCreationForm(AccountFormMixin, BaseUserCreationForm):  # type: ignore[type-arg]
+    class Meta:
+        model = User
+        fields = ("email", "name", "role")
+
+
+@admin.register(User)
+class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-arg]
+    """The shop's accounts, for its owners and staff.
+
+    Owners add accounts, edit them, set passwords and change roles; a role changes only through
+    ``change_role``, which refuses to remove the last owner and writes the audit log. Staff see
+    every account but change only a customer's name and active flag and their own name: never
+    a role, an e-mail (the sign-in) or a password (that would take the account over); other
+    staff's and owners' accounts are read-only to them. Nobody deactivates their own account,
+    and accounts are deactivated rather than deleted, so the audit log keeps naming them.
+    """
+
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("name",)}),
+        ("Access", {"fields": ("role", "is_active")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "name", "role", "password1", "password2")},
+        ),
+    )
+    list_display = ("email", "name", "role", "is_active", "date_joined")
+    list_filter = ("role", "is_active")
+    search_fields = ("email", "name")
+    ordering = ("email",)
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and is_owner(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or is_owner(request):
+            return True
+        return obj.pk == request.user.pk or obj.role == Role.CUSTOMER.value
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False
+
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or is_owner(request):
+            return fieldsets
+        # The password field links to the owners' password form: leave it out for staff.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields
+        if not is_owner(request):
+            fields += ["email", "role"]
+        if obj.pk == request.user.pk:
+            fields.append("is_active")
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            obj.tenant_id = require_tenant().id  # an account added here belongs to this shop
+        elif "role" in form.changed_data:
+            assert obj.role is not None
+            change_role_of(request, obj.pk, Role(obj.role))
+        obj.save()
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            # change_role refused: Django's atomic block has rolled the whole form back.
+            self.message_user(request, exc.detail, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        self.get_object(request, unquote(id))  # 404 first: another shop's account is not here
+        if not is_owner(request):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TenantModelAdmin[AuditEvent]):
+    """The shop's security events, newest first: owners read them, nobody writes them here."""
+
+    list_display = ("occurred_at", "event", "email", "ip_address", "request_id")
+    list_filter = ("event",)
+    search_fields = ("email", "request_id")
+    ordering = ("-occurred_at", "-id")
+    fields = readonly_fields = (
+        "occurred_at",
+        "event",
+        "email",
+        "user_id",
+        "ip_address",
+        "request_id",
+        "detail",
+    )
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) and is_owner(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return super().has_view_permission(request, obj) and is_owner(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
