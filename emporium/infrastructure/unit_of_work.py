@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterator
 from functools import partial
 from types import TracebackType
@@ -72,8 +73,12 @@ class DjangoUnitOfWork:
             tenant = self._tenant() if callable(self._tenant) else self._tenant
             rows = [OutboxMessage.from_envelope(EventEnvelope.wrap(e, tenant)) for e in events]
             OutboxMessage.objects.using(self.using).bulk_create(rows)
-            # robust: whatever a handler does, the caller's commit has happened and stands.
-            transaction.on_commit(partial(self.bus.handle, events), using=self.using, robust=True)
+            # Handlers run in the context that committed (its tenant, its request id), even when
+            # the outermost commit happens after that context was left. robust: whatever a
+            # handler does, the caller's commit has happened and stands.
+            context = contextvars.copy_context()
+            dispatch = partial(context.run, self.bus.handle, events)
+            transaction.on_commit(dispatch, using=self.using, robust=True)
         self._committed = True
 
     def rollback(self) -> None:

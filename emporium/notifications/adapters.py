@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from emporium.notifications.application.ports import Message
-from emporium.tenancy.public import require_tenant
+from emporium.tenancy.public import shop_name
 
 push_logger = logging.getLogger("emporium.notifications.push")
 
@@ -51,6 +50,4 @@ class TenantShopDirectory:
     def current_name(self) -> str:
         # tenancy.public exports no selector for a tenant's name yet; read the row through the
         # app registry until it does, rather than importing tenancy's models.
-        tenant_model = apps.get_model("tenancy", "Tenant")
-        name: str = tenant_model.objects.values_list("name", flat=True).get(id=require_tenant().id)
-        return name
+        return shop_name()

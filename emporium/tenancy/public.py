@@ -17,6 +17,23 @@ from emporium.tenancy.scoping import (
     TenantOwnedModel,
 )
 
+
+def shop_currency() -> str:
+    """Return the current tenant's currency, from its settings."""
+    from emporium.tenancy.models import TenantSettings  # late: models import this module
+
+    currency: str = TenantSettings.objects.values_list("currency", flat=True).get()
+    return currency
+
+
+def shop_name() -> str:
+    """Return the current tenant's display name."""
+    from emporium.tenancy.models import Tenant  # late: models import this module
+
+    name: str = Tenant.objects.values_list("name", flat=True).get(id=require_tenant().id)
+    return name
+
+
 __all__ = [
     "TenantCommand",
     "TenantContextMissing",
@@ -29,5 +46,7 @@ __all__ = [
     "carry_context",
     "current_tenant",
     "require_tenant",
+    "shop_currency",
+    "shop_name",
     "tenant_context",
 ]

@@ -282,10 +282,13 @@ def test_the_tenant_may_come_from_the_header(tenants) -> None:
     assert accounts(globex) == ["ada@example.com"]
 
 
-def test_a_stale_bearer_token_does_not_block_registration(tenants) -> None:
+def test_a_bad_bearer_token_is_401_and_registers_nothing(tenants) -> None:
+    # Like everywhere in the API: a token sent along is checked, and a bad one is refused.
     response = post(ADA, AUTHORIZATION="Bearer emp_not-a-token")
 
-    assert response.status_code == 201
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert post(ADA).status_code == 201
 
 
 def test_a_failing_email_backend_still_registers_and_still_pushes(

@@ -6,7 +6,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,7 +32,7 @@ class _EmailText(_TextOnly, serializers.EmailField):
 class RegistrationView(TenantAPIView):
     """Register a customer; other fields (role, tenant, is_staff) are ignored, never applied."""
 
-    authentication_classes: list[type[BaseAuthentication]] = []
+    # Anyone may register; a token sent along is still checked (a bad one is 401).
     permission_classes: list[type[BasePermission]] = [AllowAny]
     throttle_classes = [AnonymousAuthThrottle]
 
