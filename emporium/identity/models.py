@@ -110,7 +110,7 @@ class User(AbstractBaseUser):
         """Return the role as a ``Role``, None for operators."""
         return Role(self.role) if self.role else None
 
-    # The back office (Django admin) asks these; roles answer them, not Django's permissions.
+    # The back office (Django admin) asks these; roles answer them, not Django's permission tables.
     @property
     def is_staff(self) -> bool:
         return self.is_operator or self.role in {Role.OWNER.value, Role.STAFF.value}
@@ -119,11 +119,14 @@ class User(AbstractBaseUser):
     def is_superuser(self) -> bool:
         return self.is_operator
 
+    # Only operators hold Django's model permissions: tenant staff reach tenant data solely
+    # through TenantModelAdmin, which decides by role, so a plain ModelAdmin registered for a
+    # platform-wide model is never open to a shop's staff by accident.
     def has_perm(self, perm: str, obj: object = None) -> bool:
-        return self.is_active and self.is_staff
+        return self.is_active and self.is_operator
 
     def has_module_perms(self, app_label: str) -> bool:
-        return self.is_active and self.is_staff
+        return self.is_active and self.is_operator
 
 
 class AccessToken(TenantOwnedModel):
