@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("emporium.identity.urls")),
     path("api/v1/", include("emporium.tenancy.urls")),
+    path("api/v1/", include("emporium.catalog.urls")),
     path("api/v1/", include("emporium.inventory.urls")),
     path("admin/", admin.site.urls),
 ]

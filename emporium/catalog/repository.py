@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from emporium.catalog import models as rows
 from emporium.catalog.domain.category import Category
@@ -76,8 +77,9 @@ class DjangoProductRepository:
     def save(self, product: Product) -> None:
         try:
             with transaction.atomic(using=self.uow.using):
+                # update() skips auto_now: the change time is stamped here.
                 rows.Product.objects.using(self.uow.using).filter(pk=product.id).update(
-                    **_product_fields(product)
+                    **_product_fields(product), updated_at=timezone.now()
                 )
         except IntegrityError as exc:
             raise BusinessRuleViolation(
@@ -90,6 +92,12 @@ class DjangoProductRepository:
         self.uow.track(product)
 
 
+def _category_name_taken(name: str) -> BusinessRuleViolation:
+    return BusinessRuleViolation(
+        f"A category named {name!r} exists there already.", code="name-taken"
+    )
+
+
 class DjangoCategoryRepository:
     """Implement ``CategoryRepository`` on the tenant-scoped manager."""
 
@@ -97,6 +105,12 @@ class DjangoCategoryRepository:
         self.uow = uow
 
     def add(self, category: Category) -> None:
+        taken = rows.Category.objects.using(self.uow.using).filter(
+            parent_id=category.parent_id, name=category.name
+        )
+        # Databases without nulls_distinct=False (SQLite) would let top-level names repeat.
+        if taken.exists():
+            raise _category_name_taken(category.name)
         try:
             with transaction.atomic(using=self.uow.using):
                 rows.Category.objects.using(self.uow.using).create(
@@ -106,9 +120,7 @@ class DjangoCategoryRepository:
                     version=category.version,
                 )
         except IntegrityError as exc:
-            raise BusinessRuleViolation(
-                f"A category named {category.name!r} exists there already.", code="name-taken"
-            ) from exc
+            raise _category_name_taken(category.name) from exc
         self.uow.track(category)
 
     def get(self, category_id: UUID) -> Category | None:

@@ -1,0 +1,112 @@
+"""Input and output shapes of the catalog API; names are unique across the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+from emporium.catalog.domain.category import NAME_MAX as CATEGORY_NAME_MAX
+from emporium.catalog.domain.product import DESCRIPTION_MAX, NAME_MAX, ProductStatus
+from emporium.infrastructure.http.money import MoneyField
+
+SEARCH_MAX = 200
+_PROBLEMS = {
+    400: "Malformed JSON or invalid fields (`errors` names each field).",
+    401: "A token was sent but is invalid or expired, or a write came with no token.",
+    403: "The caller sees the object, but only staff and owners may do this.",
+    404: "No such product for this caller in this shop (drafts and archived: staff only).",
+    422: "A business rule refuses it (`type` names the rule).",
+}
+
+
+def problems(*statuses: int) -> dict[int, OpenApiResponse]:
+    """Return the OpenAPI responses of ``statuses``: problem documents (API.md, "Errors")."""
+    return {status: OpenApiResponse(description=_PROBLEMS[status]) for status in statuses}
+
+
+class TextField(serializers.CharField):
+    """A string field that refuses JSON numbers and booleans instead of turning them into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class _InShopCurrency(serializers.Serializer[dict[str, Any]]):
+    """A serializer whose ``price`` must be in the shop's currency (``currency=``)."""
+
+    def __init__(self, *args: Any, currency: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        price = self.fields["price"]
+        assert isinstance(price, MoneyField)
+        price.currency = currency
+
+
+class ProductCreateInputSerializer(_InShopCurrency):
+    name = TextField(max_length=NAME_MAX)
+    description = TextField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
+    category_id = serializers.UUIDField(allow_null=True, default=None)
+    price = MoneyField()
+
+
+class ProductChangeInputSerializer(_InShopCurrency):
+    name = TextField(max_length=NAME_MAX, required=False)
+    description = TextField(max_length=DESCRIPTION_MAX, allow_blank=True, required=False)
+    category_id = serializers.UUIDField(allow_null=True, required=False)
+    price = MoneyField(required=False)
+
+
+class ProductFilterSerializer(serializers.Serializer[dict[str, Any]]):
+    q = serializers.CharField(max_length=SEARCH_MAX, required=False, allow_blank=True, default="")
+    category = serializers.UUIDField(required=False, default=None)
+    status = serializers.ChoiceField(
+        choices=[s.value for s in ProductStatus], required=False, default=None
+    )
+
+
+class ProductSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    category_id = serializers.CharField(allow_null=True)
+    price = MoneyField()
+    status = serializers.ChoiceField(choices=[s.value for s in ProductStatus])
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ProductPageSerializer(serializers.Serializer[dict[str, Any]]):
+    results = ProductSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class CategoryCreateInputSerializer(serializers.Serializer[dict[str, Any]]):
+    name = TextField(max_length=CATEGORY_NAME_MAX)
+    parent_id = serializers.UUIDField(allow_null=True, default=None)
+
+
+class CategorySerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    parent_id = serializers.CharField(allow_null=True)
+
+
+class CategoryPageSerializer(serializers.Serializer[dict[str, Any]]):
+    results = CategorySerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class CategoryNodeSerializer(CategorySerializer):
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        fields["children"] = CategoryNodeSerializer(many=True)  # the tree nests itself
+        return fields
+
+
+class CategoryNavigationSerializer(serializers.Serializer[dict[str, Any]]):
+    categories = CategoryNodeSerializer(many=True)
