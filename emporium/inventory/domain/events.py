@@ -14,3 +14,42 @@ class StockAdjusted(DomainEvent):
     product_id: str
     old_on_hand: int
     new_on_hand: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockReserved(DomainEvent):
+    """Units set aside for an order; ``on_hand`` and ``reserved`` are the counts after it."""
+
+    context = "inventory"
+
+    product_id: str
+    quantity: int
+    on_hand: int
+    reserved: int
+    order_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockReleased(DomainEvent):
+    """Reserved units returned to sale (cancel, expiry); counts after it."""
+
+    context = "inventory"
+
+    product_id: str
+    quantity: int
+    on_hand: int
+    reserved: int
+    order_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockCommitted(DomainEvent):
+    """Reserved units sold (payment): they leave both on_hand and reserved; counts after it."""
+
+    context = "inventory"
+
+    product_id: str
+    quantity: int
+    on_hand: int
+    reserved: int
+    order_id: str | None = None

@@ -1,0 +1,86 @@
+"""Events of the ordering context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from emporium.shared_kernel.events import DomainEvent
+from emporium.shared_kernel.money import Money
+
+
+@dataclass(frozen=True)
+class LineSnapshot:
+    """An order line as events carry it: enough for a consumer that never reads the order."""
+
+    product_id: str
+    name: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the line with its amounts as Money dicts."""
+        return {
+            "product_id": self.product_id,
+            "name": self.name,
+            "quantity": self.quantity,
+            "unit_price": self.unit_price.to_dict(),
+            "line_total": self.line_total.to_dict(),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderPlaced(DomainEvent):
+    """The order is confirmed and its stock reserved until ``reserved_until``."""
+
+    context = "ordering"
+
+    customer_id: str
+    lines: tuple[LineSnapshot, ...]
+    tax_rate: Decimal  # percent, e.g. 8.00
+    subtotal: Money
+    tax: Money
+    total: Money
+    reserved_until: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCancelled(DomainEvent):
+    """A confirmed order is cancelled; its reserved stock is to be returned."""
+
+    context = "ordering"
+
+    customer_id: str
+    reason: str  # "customer", "staff" or "expired"
+    lines: tuple[LineSnapshot, ...]
+    total: Money
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderPaid(DomainEvent):
+    context = "ordering"
+
+    customer_id: str
+    payment_id: str
+    total: Money
+    paid_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class FulfilmentRequested(DomainEvent):
+    """A paid order is to be picked and shipped."""
+
+    context = "ordering"
+
+    customer_id: str
+    lines: tuple[LineSnapshot, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderFulfilled(DomainEvent):
+    context = "ordering"
+
+    customer_id: str

@@ -1,0 +1,268 @@
+"""The Order aggregate: lines with price snapshots, tax, and the life from placed to fulfilled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, localcontext
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from emporium.ordering.domain.events import (
+    FulfilmentRequested,
+    LineSnapshot,
+    OrderCancelled,
+    OrderFulfilled,
+    OrderPaid,
+    OrderPlaced,
+)
+from emporium.shared_kernel.aggregate import Aggregate
+from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
+from emporium.shared_kernel.money import Money, UnknownCurrency, minor_digits
+
+# Far above any stock a product can hold (inventory's MAX_ON_HAND), and within a 32-bit column.
+MAX_QUANTITY = 1_000_000_000
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"  # being built; never stored
+    CONFIRMED = "confirmed"  # placed, stock reserved until reserved_until
+    PAID = "paid"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+
+
+class CancelReason(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+    EXPIRED = "expired"
+
+
+def _require_aware(moment: datetime, what: str) -> datetime:
+    # A naive datetime is a programming error, not a client's: compare only absolute instants.
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be a timezone-aware datetime.")
+    return moment
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One product of an order, with its name and price as they were when it was ordered."""
+
+    product_id: UUID
+    name: str
+    unit_price: Money
+    quantity: int
+
+    def __post_init__(self) -> None:
+        quantity = self.quantity
+        # bool is an int subclass; True as a quantity is always a mistake.
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise InvalidInput(
+                "The quantity must be a whole number.",
+                errors={"quantity": ["A whole number from 1."]},
+            )
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise InvalidInput(
+                f"The quantity must be from 1 to {MAX_QUANTITY}.",
+                errors={"quantity": [f"A whole number from 1 to {MAX_QUANTITY}."]},
+            )
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InvalidInput("An order line needs the product's name.")
+        if self.unit_price.is_negative:
+            raise InvalidInput("A unit price cannot be negative.")
+
+    @property
+    def line_total(self) -> Money:
+        """Return the unit price times the quantity."""
+        return self.unit_price * self.quantity
+
+    def snapshot(self) -> LineSnapshot:
+        """Return the line as events carry it."""
+        return LineSnapshot(
+            product_id=str(self.product_id),
+            name=self.name,
+            quantity=self.quantity,
+            unit_price=self.unit_price,
+            line_total=self.line_total,
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class Order(Aggregate[UUID]):
+    """An order of one customer in one currency; ``tax_rate`` is a percentage (8.00 is 8 %)."""
+
+    id: UUID = field(default_factory=uuid4)
+    customer_id: UUID
+    currency: str
+    tax_rate: Decimal
+    # A tuple, so lines change only through add_line and its rules.
+    lines: tuple[OrderLine, ...] = ()
+    status: OrderStatus = OrderStatus.PENDING
+    reserved_until: datetime | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    payment_id: UUID | None = None
+    paid_at: datetime | None = None
+    cancel_reason: CancelReason | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            minor_digits(self.currency)
+        except UnknownCurrency as exc:
+            raise InvalidInput(f"Unknown currency {self.currency!r}.") from exc
+        rate = self.tax_rate
+        if not isinstance(rate, Decimal) or not rate.is_finite() or not 0 <= rate <= 100:
+            raise InvalidInput(
+                "The tax rate must be a percentage from 0 to 100.",
+                errors={"tax_rate": ["A decimal from 0 to 100."]},
+            )
+        _require_aware(self.created_at, "created_at")
+        if self.reserved_until is not None:
+            _require_aware(self.reserved_until, "reserved_until")
+        if any(line.unit_price.currency != self.currency for line in self.lines):
+            raise ValueError(f"Every line of the order must be in {self.currency}.")
+
+    # --- building -----------------------------------------------------------------------------
+
+    def add_line(self, product_id: UUID, name: str, unit_price: Money, quantity: int) -> OrderLine:
+        """Add a product at its current name and price; only while the order is being built."""
+        if self.status is not OrderStatus.PENDING:
+            raise BusinessRuleViolation(
+                f"Lines can only be added while the order is being built; it is {self.status}.",
+                code="not-editable",
+            )
+        if unit_price.currency != self.currency:
+            raise InvalidInput(
+                f"The order is in {self.currency}, the price in {unit_price.currency}.",
+                errors={"unit_price": [f"Must be in {self.currency}."]},
+            )
+        if any(line.product_id == product_id for line in self.lines):
+            # One line per product: a repeated product is a malformed request, not a merge.
+            raise InvalidInput(
+                f"Product {product_id} is already in the order.",
+                errors={"items": [f"Product {product_id} appears more than once."]},
+                code="repeated-product",
+            )
+        line = OrderLine(product_id=product_id, name=name, unit_price=unit_price, quantity=quantity)
+        self.lines = (*self.lines, line)
+        return line
+
+    # --- amounts ------------------------------------------------------------------------------
+
+    @property
+    def subtotal(self) -> Money:
+        """Return the sum of the line totals."""
+        return sum((line.line_total for line in self.lines), Money.zero(self.currency))
+
+    @property
+    def tax(self) -> Money:
+        """Return the tax on the subtotal, rounded half to even to the minor unit."""
+        # Dividing by 100 only moves the exponent; enough precision keeps it exact whatever
+        # the ambient decimal context says.
+        with localcontext() as exact:
+            exact.prec = max(28, len(self.tax_rate.as_tuple().digits) + 3)
+            fraction = self.tax_rate / 100
+        return self.subtotal.apply_rate(fraction)
+
+    @property
+    def total(self) -> Money:
+        """Return the subtotal plus the tax."""
+        return self.subtotal + self.tax
+
+    # --- life ---------------------------------------------------------------------------------
+
+    def confirm(self, reserved_until: datetime) -> None:
+        """Place the order, its stock reserved until ``reserved_until``; records OrderPlaced."""
+        if self.status is not OrderStatus.PENDING:
+            raise BusinessRuleViolation(
+                f"Only an order being built can be placed; this one is {self.status}.",
+                code="already-placed",
+            )
+        _require_aware(reserved_until, "reserved_until")
+        if not self.lines:
+            raise InvalidInput(
+                "An order needs at least one line.", errors={"items": ["At least one item."]}
+            )
+        subtotal, tax, total = self.subtotal, self.tax, self.total
+        if not total.is_positive:
+            raise BusinessRuleViolation(
+                "An order needs a positive total.", code="non-positive-total"
+            )
+        self.status = OrderStatus.CONFIRMED
+        self.reserved_until = reserved_until
+        self.record(
+            OrderPlaced,
+            customer_id=str(self.customer_id),
+            lines=self._snapshots(),
+            tax_rate=self.tax_rate,
+            subtotal=subtotal,
+            tax=tax,
+            total=total,
+            reserved_until=reserved_until,
+        )
+
+    def cancel(self, reason: CancelReason | str) -> None:
+        """Cancel a confirmed order, so its stock can return; records OrderCancelled."""
+        why = CancelReason(reason)  # ValueError for a reason that is not one of ours
+        if self.status is not OrderStatus.CONFIRMED:
+            raise BusinessRuleViolation(
+                f"Only a confirmed order can be cancelled; this one is {self.status}.",
+                code="not-cancellable",
+            )
+        self.status = OrderStatus.CANCELLED
+        self.cancel_reason = why
+        self.record(
+            OrderCancelled,
+            customer_id=str(self.customer_id),
+            reason=why.value,
+            lines=self._snapshots(),
+            total=self.total,
+        )
+
+    def mark_paid(self, payment_id: UUID, at: datetime) -> None:
+        """Record the payment of a confirmed order; records OrderPaid and FulfilmentRequested."""
+        _require_aware(at, "at")
+        # A confirmed order past reserved_until that the sweeper has not cancelled yet still
+        # holds its stock, so it may still be paid; whichever locks the order first wins.
+        if self.status is not OrderStatus.CONFIRMED:
+            raise BusinessRuleViolation(
+                f"Only a confirmed order can be paid; this one is {self.status}.",
+                code="not-payable",
+            )
+        self.status = OrderStatus.PAID
+        self.payment_id = payment_id
+        self.paid_at = at
+        customer_id = str(self.customer_id)
+        self.record(
+            OrderPaid,
+            customer_id=customer_id,
+            payment_id=str(payment_id),
+            total=self.total,
+            paid_at=at,
+        )
+        self.record(FulfilmentRequested, customer_id=customer_id, lines=self._snapshots())
+
+    def fulfil(self) -> None:
+        """Mark a paid order as shipped; records OrderFulfilled."""
+        if self.status is not OrderStatus.PAID:
+            raise BusinessRuleViolation(
+                f"Only a paid order can be fulfilled; this one is {self.status}.",
+                code="not-fulfillable",
+            )
+        self.status = OrderStatus.FULFILLED
+        self.record(OrderFulfilled, customer_id=str(self.customer_id))
+
+    def expire(self, now: datetime) -> bool:
+        """Cancel a confirmed order whose reservation has run out; return whether it did."""
+        _require_aware(now, "now")
+        if (
+            self.status is not OrderStatus.CONFIRMED
+            or self.reserved_until is None
+            or self.reserved_until > now
+        ):
+            return False
+        self.cancel(CancelReason.EXPIRED)
+        return True
+
+    def _snapshots(self) -> tuple[LineSnapshot, ...]:
+        return tuple(line.snapshot() for line in self.lines)
