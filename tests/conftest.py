@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,13 +25,17 @@ ON_POSTGRES = bool(settings.DATABASE_URL)
 
 
 def _isolate_caches_per_worker() -> None:
-    """Give each xdist worker its own Redis database, so clearing one never clears another."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    if not settings.REDIS_URL:
-        return
-    index = 1 + int(worker.removeprefix("gw") or 0)
+    """Give each test run and xdist worker key prefixes of its own in the caches.
+
+    Runs against other test databases (another checkout, a benchmark) and the other worker may
+    share the Redis server: prefixes keep their keys apart, and emptying a cache between tests
+    deletes only this worker's keys.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    run = settings.DATABASES["default"]["NAME"]
     for alias in ("default", "platform"):
-        settings.CACHES[alias]["LOCATION"] = settings.REDIS_URL.rsplit("/", 1)[0] + f"/{index}"
+        base = settings.CACHES[alias].get("KEY_PREFIX", "")
+        settings.CACHES[alias]["KEY_PREFIX"] = f"{base}-{Path(str(run)).name}-{worker}"
 
 
 _isolate_caches_per_worker()
@@ -42,7 +47,15 @@ def _empty_caches() -> None:
     from django.core.cache import caches
 
     for alias in ("default", "platform"):
-        caches[alias].clear()
+        cache = caches[alias]
+        if settings.REDIS_URL:
+            client = cache._cache.get_client()  # type: ignore[attr-defined]
+            prefix = settings.CACHES[alias]["KEY_PREFIX"]
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        else:
+            cache.clear()
 
 
 def service_available(marker: str) -> bool:
