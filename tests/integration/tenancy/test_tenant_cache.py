@@ -53,8 +53,10 @@ def test_platform_cache_needs_no_tenant_and_is_shared() -> None:
     assert caches["platform"].get("throttle:127.0.0.1") == 3
 
 
-def test_keys_name_the_tenant() -> None:
+def test_keys_name_the_tenant(settings) -> None:
     with tenant_context(ACME):
         key = caches["default"].make_key("product:1")
 
-    assert key == f"t:1:t:{ACME.id}:product:1"
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]  # "t", plus this test run's suffix
+    assert prefix.startswith("t-")
+    assert key == f"{prefix}:1:t:{ACME.id}:product:1"
