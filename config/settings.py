@@ -215,6 +215,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
+CELERY_BEAT_SCHEDULE = {
+    "release-expired-reservations": {
+        "task": "ordering.release_expired_reservations",
+        "schedule": 60.0,
+    },
+}
 
 # --- e-mail ---------------------------------------------------------------------------------
 if env.get("EMAIL_HOST"):
@@ -246,6 +252,8 @@ SILENCED_SYSTEM_CHECKS = [
 LOGIN_URL = "admin:login"
 EMPORIUM_TOKEN_TTL = timedelta(hours=_int("EMPORIUM_TOKEN_TTL_HOURS", 24))
 EMPORIUM_PAYMENT_METHODS = _list("EMPORIUM_PAYMENT_METHODS") or ["card"]
+# How long a placed, unpaid order holds its stock.
+EMPORIUM_RESERVATION_HOLD = timedelta(minutes=_int("EMPORIUM_RESERVATION_MINUTES", 15))
 
 # django-axes: 5 failures of one (tenant, e-mail) within 15 minutes lock that account out for
 # 15 minutes, right password or not; an IP address alone is never locked out.

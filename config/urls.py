@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/", include("emporium.tenancy.urls")),
     path("api/v1/", include("emporium.catalog.urls")),
     path("api/v1/", include("emporium.inventory.urls")),
+    path("api/v1/", include("emporium.ordering.urls")),
     path("admin/", admin.site.urls),
 ]

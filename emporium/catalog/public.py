@@ -9,10 +9,11 @@ from emporium.catalog.domain.events import (
     ProductPublished,
 )
 from emporium.catalog.lookup import product_exists, product_status
-from emporium.catalog.pricing import CatalogPricing
+from emporium.catalog.pricing import CatalogPricing, Offer
 
 __all__ = [
     "CatalogPricing",
+    "Offer",
     "PricingService",
     "ProductArchived",
     "ProductCreated",

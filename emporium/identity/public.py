@@ -3,6 +3,16 @@
 from emporium.identity.api.base import TenantAPIView
 from emporium.identity.domain.events import CustomerRegistered
 from emporium.identity.domain.roles import Role
+from emporium.identity.models import account_of
 from emporium.identity.permissions import Owner, ShopStaff, SignedIn, roles
 
-__all__ = ["CustomerRegistered", "Owner", "Role", "ShopStaff", "SignedIn", "TenantAPIView", "roles"]
+__all__ = [
+    "CustomerRegistered",
+    "Owner",
+    "Role",
+    "ShopStaff",
+    "SignedIn",
+    "TenantAPIView",
+    "account_of",
+    "roles",
+]

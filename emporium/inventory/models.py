@@ -52,3 +52,24 @@ class StockMovement(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.product_id}"
+
+
+class Reservation(TenantOwnedModel):
+    """Units of one product held for one order until ``expires_at``."""
+
+    order_id = models.UUIDField()
+    product_id = models.UUIDField()
+    quantity = models.PositiveIntegerField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=16, default="active")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "order_id", "product_id"], name="inventory_reservation_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of {self.product_id} for {self.order_id}"

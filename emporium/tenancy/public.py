@@ -1,5 +1,7 @@
 """What other contexts may use of tenancy: the tenant context and tenant-owned data."""
 
+from decimal import Decimal
+
 from emporium.tenancy.admin_base import TenantModelAdmin
 from emporium.tenancy.celery import TenantTask
 from emporium.tenancy.commands import TenantCommand
@@ -26,6 +28,22 @@ def shop_currency() -> str:
     return currency
 
 
+def shop_terms() -> tuple[str, Decimal]:
+    """Return the current tenant's currency and tax rate (a percentage), in one query."""
+    from emporium.tenancy.models import TenantSettings  # late: models import this module
+
+    currency, tax_rate = TenantSettings.objects.values_list("currency", "tax_rate").get()
+    return str(currency), Decimal(tax_rate)
+
+
+def active_tenants() -> list[TenantRef]:
+    """Return every active tenant (a platform read: the tenant table is not tenant-owned)."""
+    from emporium.tenancy.models import Tenant  # late: models import this module
+
+    rows = Tenant.objects.filter(status="active").order_by("slug").values_list("id", "slug")
+    return [TenantRef(id=tenant_id, slug=slug) for tenant_id, slug in rows]
+
+
 def shop_name() -> str:
     """Return the current tenant's display name."""
     from emporium.tenancy.models import Tenant  # late: models import this module
@@ -43,10 +61,12 @@ __all__ = [
     "TenantOwnedModel",
     "TenantRef",
     "TenantTask",
+    "active_tenants",
     "carry_context",
     "current_tenant",
     "require_tenant",
     "shop_currency",
     "shop_name",
+    "shop_terms",
     "tenant_context",
 ]

@@ -1,0 +1,87 @@
+"""Rows of the ordering context: orders, their lines and their stored events."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from emporium.infrastructure.db.money_field import MoneyField
+from emporium.ordering.domain.order import OrderStatus
+from emporium.tenancy.public import TenantOwnedModel
+
+
+class Order(TenantOwnedModel):
+    """An order row; the aggregate is ``emporium.ordering.domain.order.Order``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    customer_id = models.UUIDField()  # an identity account; no key across contexts
+    currency = models.CharField(max_length=3)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    status = models.CharField(max_length=16, choices=[(s.value, s.value) for s in OrderStatus])
+    subtotal = MoneyField(currency_field="currency")
+    tax = MoneyField(currency_field="currency")
+    total = MoneyField(currency_field="currency")
+    reserved_until = models.DateTimeField(null=True, blank=True)
+    payment_id = models.UUIDField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=16, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["tenant", "customer_id", "-created_at"], name="ordering_by_customer"
+            ),
+            models.Index(fields=["tenant", "-created_at"], name="ordering_recent"),
+            # The expiry sweep: confirmed orders by deadline.
+            models.Index(fields=["tenant", "status", "reserved_until"], name="ordering_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"order {self.id}"
+
+
+class OrderLine(TenantOwnedModel):
+    """A line of an order: the product's name and price as they were when it was placed."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    position = models.PositiveSmallIntegerField()
+    product_id = models.UUIDField()
+    name = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3)
+    unit_price = MoneyField(currency_field="currency")
+    quantity = models.PositiveIntegerField()
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "order", "position"], name="ordering_line_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.name}"
+
+
+class OrderEvent(TenantOwnedModel):
+    """A stored domain event of an order: the order's history, in version order."""
+
+    id = models.UUIDField(primary_key=True)  # the event id
+    order_id = models.UUIDField()
+    version = models.PositiveIntegerField()
+    type = models.CharField(max_length=100)
+    occurred_at = models.DateTimeField()
+    payload = models.JSONField()
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "order_id", "version"], name="ordering_event_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} v{self.version}"

@@ -1,0 +1,56 @@
+"""Reads of the ordering context: order documents and histories, visibility included."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+
+from emporium.ordering import models as rows
+
+
+def visible_orders(customer_id: UUID | None) -> QuerySet[rows.Order]:
+    """Return the orders a caller may see: all of the shop's, or one customer's own."""
+    orders = rows.Order.objects.prefetch_related(
+        Prefetch("lines", queryset=rows.OrderLine.objects.order_by("position"))
+    )
+    return orders if customer_id is None else orders.filter(customer_id=customer_id)
+
+
+def order_document(row: rows.Order) -> dict[str, Any]:
+    """Return the order as API.md shows it."""
+    return {
+        "id": str(row.id),
+        "status": row.status,
+        "lines": [
+            {
+                "product_id": str(line.product_id),
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price.to_dict(),
+                "line_total": (line.unit_price * line.quantity).to_dict(),
+            }
+            for line in row.lines.all()
+        ],
+        "subtotal": row.subtotal.to_dict(),
+        "tax": row.tax.to_dict(),
+        "total": row.total.to_dict(),
+        "reserved_until": row.reserved_until.isoformat() if row.reserved_until else None,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def history(order_id: UUID) -> list[dict[str, Any]]:
+    """Return the order's stored events, oldest first."""
+    events = rows.OrderEvent.objects.filter(order_id=order_id).order_by("version")
+    return [
+        {
+            "id": str(event.id),
+            "type": event.type,
+            "occurred_at": event.occurred_at.isoformat(),
+            "aggregate_version": event.version,
+            "payload": event.payload,
+        }
+        for event in events
+    ]

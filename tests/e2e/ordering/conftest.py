@@ -1,0 +1,80 @@
+"""A shop with products in stock, and signed-in callers, for the ordering tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from emporium.catalog import bootstrap as catalog
+from emporium.catalog.application import use_cases as catalog_cases
+from emporium.identity.tokens import issue_token
+from emporium.infrastructure.bus import message_bus
+from emporium.inventory.api.stock import CatalogAdapter
+from emporium.inventory.application.use_cases import SetStock, set_stock
+from emporium.inventory.repository import DjangoInventoryUnitOfWork
+from emporium.shared_kernel.money import Money
+from emporium.tenancy.context import TenantRef, tenant_context
+
+
+def make_product(tenant: TenantRef, name: str, price: str, stock: int, publish: bool = True):
+    with tenant_context(tenant):
+        product = catalog_cases.create_product(
+            catalog_cases.CreateProduct(name, "Described.", None, Money.of(price, "USD"), "USD"),
+            catalog.unit_of_work(),
+        )
+        if publish:
+            catalog_cases.publish_product(
+                catalog_cases.PublishProduct(product.id), catalog.unit_of_work()
+            )
+        if stock:
+            set_stock(
+                SetStock(product.id, stock),
+                DjangoInventoryUnitOfWork(message_bus()),
+                CatalogAdapter(),
+            )
+    return product.id
+
+
+@dataclass
+class Shop:
+    acme: TenantRef
+    globex: TenantRef
+    tokens: dict[str, str] = field(default_factory=dict)
+    users: dict[str, Any] = field(default_factory=dict)
+    products: dict[str, Any] = field(default_factory=dict)
+
+    def call(
+        self, method: str, url: str, who: str | None, body: Any = None, host: str = "acme.localhost"
+    ):
+        headers = {"HTTP_HOST": host}
+        if who:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {self.tokens[who]}"
+        return getattr(Client(), method)(url, body, content_type="application/json", **headers)
+
+    def order(self, who: str, *items: tuple[str, int]):
+        body = {"items": [{"product_id": str(self.products[n]), "quantity": q} for n, q in items]}
+        return self.call("post", "/api/v1/orders/", who, body)
+
+
+@pytest.fixture
+def shop(acme_and_globex, make_account) -> Shop:
+    acme, globex = acme_and_globex
+    shop = Shop(acme, globex)
+    for who, tenant, role in [
+        ("ann", acme, "customer"),
+        ("bob", acme, "customer"),
+        ("staff", acme, "staff"),
+        ("globex", globex, "owner"),
+    ]:
+        user = make_account(tenant, f"{who}@shop.example", role)
+        shop.users[who] = user
+        with tenant_context(tenant):
+            shop.tokens[who] = issue_token(user)[0]
+    shop.products["mug"] = make_product(acme, "Mug", "0.35", stock=10)
+    shop.products["pan"] = make_product(acme, "Pan", "45.90", stock=3)
+    shop.products["draft"] = make_product(acme, "Draft", "5.00", stock=5, publish=False)
+    shop.products["globex"] = make_product(globex, "Globex mug", "1.00", stock=5)
+    return shop
