@@ -20,6 +20,10 @@ from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
 from emporium.identity.models import User
 from emporium.identity.tokens import issue_token
+from emporium.infrastructure.bus import message_bus
+from emporium.inventory.api.stock import CatalogAdapter
+from emporium.inventory.application.use_cases import SetStock, set_stock
+from emporium.inventory.repository import DjangoInventoryUnitOfWork
 from emporium.shared_kernel.money import Money
 from emporium.tenancy.context import TenantRef, tenant_context
 
@@ -97,6 +101,27 @@ def product_path(suffix: str = "", publish: bool = True) -> Callable[[World, str
     return lambda world, role: f"api/v1/products/{new_product(world, publish)}/{suffix}"
 
 
+def new_order(world: World, status: str | None = None) -> str:
+    """Place an order of 1 mug for acme's customer; optionally force its status."""
+    from emporium.ordering import bootstrap as ordering
+    from emporium.ordering.models import Order
+
+    with tenant_context(world.acme):
+        order = ordering.place_order(
+            world.accounts["customer"].pk, [(world.objects["published"], 1)]
+        )
+        if status:
+            Order.objects.filter(pk=order.id).update(status=status)
+    return str(order.id)
+
+
+def order_path(suffix: str = "", status: str | None = None) -> Callable[[World, str], str]:
+    return lambda world, role: f"api/v1/orders/{new_order(world, status)}/{suffix}"
+
+
+# An order is visible to its customer and the shop's staff; to anyone else it does not exist.
+ORDER_OWNER = {"other_customer": 404, **SIGNED_IN}
+
 # A draft does not exist for customers: they get 404 where staff get the action.
 DRAFT_HIDDEN = {"customer": 404, "other_customer": 404, **SIGNED_IN}
 
@@ -172,6 +197,32 @@ CALLS = [
         everyone(200, **STAFF_ONLY),
         path=product_path("archive/"),
     ),
+    Call("api/v1/orders/", "get", everyone(200, **SIGNED_IN)),
+    Call(
+        "api/v1/orders/",
+        "post",
+        everyone(201, **SIGNED_IN),
+        body=lambda w, r: {"items": [{"product_id": str(w.objects["published"]), "quantity": 1}]},
+    ),
+    Call("api/v1/orders/<uuid:pk>/", "get", everyone(200, **ORDER_OWNER), path=order_path()),
+    Call(
+        "api/v1/orders/<uuid:pk>/cancel/",
+        "post",
+        everyone(200, **ORDER_OWNER),
+        path=order_path("cancel/"),
+    ),
+    Call(
+        "api/v1/orders/<uuid:pk>/fulfil/",
+        "post",
+        everyone(200, customer=403, **ORDER_OWNER),
+        path=order_path("fulfil/", status="paid"),
+    ),
+    Call(
+        "api/v1/orders/<uuid:pk>/history/",
+        "get",
+        everyone(200, **ORDER_OWNER),
+        path=order_path("history/"),
+    ),
     Call(
         "api/v1/products/<uuid:product_id>/stock/",
         "get",
@@ -218,6 +269,11 @@ def world(acme_and_globex, make_account) -> World:
             catalog_cases.PublishProduct(product.id), catalog.unit_of_work()
         )
         world.objects["published"] = product.id
+        set_stock(
+            SetStock(product.id, 1000),
+            DjangoInventoryUnitOfWork(message_bus()),
+            CatalogAdapter(),
+        )
     return world
 
 
