@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 
 from emporium.infrastructure.db.provisioning import PgTarget, clone_database, drop_database
 from emporium.tenancy.context import TenantRef
@@ -191,7 +191,8 @@ def make_account() -> Callable[..., Any]:
     def make(
         tenant: TenantRef, email: str, role: Role | str, password: str = "correct horse 42"
     ) -> Any:
-        with tenant_context(tenant):
+        # In a transaction: on PostgreSQL the tenant reaches RLS per transaction.
+        with tenant_context(tenant), transaction.atomic():
             return User.objects.create_user(email, password, role=Role(role), name=email)
 
     return make

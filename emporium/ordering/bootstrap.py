@@ -47,13 +47,12 @@ def unit_of_work() -> DjangoOrderingUnitOfWork:
 
 def place_order(customer_id: UUID, items: Sequence[tuple[UUID, int]]) -> Order:
     """Place an order of the current tenant for ``customer_id``."""
-    currency, tax_rate = shop_terms()
     return use_cases.place_order(
         use_cases.PlaceOrder(customer_id, items),
         unit_of_work(),
         CatalogOffers(),
         StockForOrders(),
-        ShopTerms(currency, tax_rate),
+        lambda: ShopTerms(*shop_terms()),
         timezone.now,
         settings.EMPORIUM_RESERVATION_HOLD,
     )

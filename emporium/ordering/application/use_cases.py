@@ -52,15 +52,16 @@ def place_order(
     uow: OrderingUnitOfWork,
     pricing: Pricing,
     inventory: Inventory,
-    terms: ShopTerms,
+    terms: Callable[[], ShopTerms],
     now: Callable[[], datetime],
     hold: timedelta,
 ) -> Order:
     """Price the items from the catalog, reserve the stock and confirm the order, all or nothing."""
     _check_items(cmd.items)
-    with uow:
+    with uow:  # every read inside the transaction: on PostgreSQL, RLS sees the tenant there
+        shop = terms()
         offers = pricing.current_offers(pid for pid, _ in cmd.items)
-        order = Order(customer_id=cmd.customer_id, currency=terms.currency, tax_rate=terms.tax_rate)
+        order = Order(customer_id=cmd.customer_id, currency=shop.currency, tax_rate=shop.tax_rate)
         known = [(pid, qty) for pid, qty in cmd.items if pid in offers]
         for product_id, quantity in known:
             offer = offers[product_id]
