@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from emporium.catalog.warming import active_tenants, catalog_warmer
-from emporium.tenancy.public import TenantTask, tenant_context
+from emporium.catalog.warming import catalog_warmer
+from emporium.tenancy.public import TenantTask, active_tenants, tenant_context
 
 
 @shared_task(base=TenantTask, name="catalog.warm_catalog_cache")

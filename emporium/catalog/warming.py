@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
-from django.apps import apps
-
 from emporium.catalog import cache, queries
 from emporium.catalog import models as rows
 from emporium.catalog.domain.product import ProductStatus
-from emporium.tenancy.public import TenantRef
 
 #: How many popular products a warming run loads unless told otherwise.
 POPULAR_LIMIT = 50
@@ -139,13 +136,3 @@ def catalog_warmer(*, popular_limit: int = POPULAR_LIMIT) -> CacheWarmer:
     warmer.register(PRODUCTS_PATTERN, PopularProducts(limit=popular_limit))
     warmer.register(NAVIGATION_PATTERN, CategoryNavigation())
     return warmer
-
-
-def active_tenants() -> list[TenantRef]:
-    """Return the tenants that serve requests, in slug order."""
-    # Tenancy's public module lists no tenants yet and its models are closed to other contexts
-    # (independence contract), so the platform table is looked up by label, in this one place.
-    # "active" is TenantStatus.ACTIVE, which lives in tenancy's domain for the same reason.
-    tenant_rows = apps.get_model("tenancy", "Tenant")._default_manager
-    found = tenant_rows.filter(status="active").order_by("slug").values_list("id", "slug")
-    return [TenantRef(id=tenant_id, slug=slug) for tenant_id, slug in found]

@@ -13,10 +13,9 @@ from rich.progress import Progress, TaskID
 from emporium.catalog.warming import (
     POPULAR_LIMIT,
     UnknownPattern,
-    active_tenants,
     catalog_warmer,
 )
-from emporium.tenancy.public import TenantCommand, require_tenant, tenant_context
+from emporium.tenancy.public import TenantCommand, active_tenants, require_tenant, tenant_context
 
 
 def _limit(text: str) -> int:
