@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 BENCH_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_bench)" || exit 1; eval "$$services"
 TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_test)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean bench-tenancy
+.PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean bench-tenancy bench-http
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -72,3 +72,6 @@ clean: ## Remove the virtualenv and the local SQLite database
 
 bench-tenancy: install ## Benchmark: cost of Row-Level Security per transaction
 	@$(BENCH_ENV); $(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/tenancy_rls.py
+
+bench-http: install ## Benchmark: cached product detail vs a no-database endpoint, place order vs pgbench (gunicorn, PostgreSQL, Redis)
+	$(PY) benchmarks/http_throughput.py
