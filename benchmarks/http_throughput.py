@@ -119,8 +119,9 @@ def pgbench(ids: dict[str, str], seconds: int) -> float:
     """Return transactions per second of pgbench running the place-order SQL."""
     p1, p2, p3 = ids["products"]
     out = sh(
-        "pgbench", "-n", "-c", "16", "-j", "2", "-T", str(seconds), "-f", "benchmarks/place_order.sql",
-        "-D", f"tenant='{ids['tenant']}'", "-D", f"p1='{p1}'", "-D", f"p2='{p2}'", "-D", f"p3='{p3}'",
+        "pgbench", "-n", "-c", "16", "-j", "2", "-T", str(seconds),
+        "-f", "benchmarks/place_order.sql", "-D", f"tenant='{ids['tenant']}'",
+        "-D", f"p1='{p1}'", "-D", f"p2='{p2}'", "-D", f"p3='{p3}'",
         "-h", "127.0.0.1", "-U", "emporium_owner", DB,
     )  # fmt: skip
     match = re.search(r"tps = ([\d.]+)", out)
@@ -153,7 +154,8 @@ def main() -> None:
         server.wait(timeout=30)
     sql = pgbench(ids, seconds)
     print(
-        f"machine: {os.cpu_count()} cores; gunicorn 2 sync workers; wrk 2 threads x 16 connections, {seconds}s each"
+        f"machine: {os.cpu_count()} cores; gunicorn 2 sync workers; "
+        f"wrk 2 threads x 16 connections, {seconds}s each"
     )
     print(f"no-database JSON (/healthz):          {plain:10.0f} req/s")
     print(
