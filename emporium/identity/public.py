@@ -3,11 +3,13 @@
 from emporium.identity.api.base import TenantAPIView
 from emporium.identity.domain.events import CustomerRegistered
 from emporium.identity.domain.roles import Role
+from emporium.identity.idempotency import IdempotentCreateMixin
 from emporium.identity.models import account_of
 from emporium.identity.permissions import Owner, ShopStaff, SignedIn, roles
 
 __all__ = [
     "CustomerRegistered",
+    "IdempotentCreateMixin",
     "Owner",
     "Role",
     "ShopStaff",
