@@ -220,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ordering.release_expired_reservations",
         "schedule": 60.0,
     },
+    "purge-idempotency-keys": {"task": "identity.purge_idempotency_keys", "schedule": 3600.0},
+    "warm-catalog-caches": {"task": "catalog.warm_all_tenants", "schedule": 900.0},
 }
 
 # --- e-mail ---------------------------------------------------------------------------------

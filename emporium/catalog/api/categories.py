@@ -18,6 +18,7 @@ from emporium.catalog.api.serializers import (
     problems,
 )
 from emporium.catalog.application.use_cases import CreateCategory, create_category
+from emporium.identity.public import IdempotentCreateMixin
 
 PAGE_PARAMETERS = [
     OpenApiParameter("cursor", str, description="The page, from a `next` or `previous` link."),
@@ -25,7 +26,7 @@ PAGE_PARAMETERS = [
 ]
 
 
-class CategoryListView(CatalogView):
+class CategoryListView(IdempotentCreateMixin, CatalogView):
     """List the shop's categories in name order, or add one."""
 
     @extend_schema(

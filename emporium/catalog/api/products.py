@@ -35,6 +35,7 @@ from emporium.catalog.application.use_cases import (
     publish_product,
 )
 from emporium.catalog.domain.product import UNCHANGED, ProductStatus
+from emporium.identity.public import IdempotentCreateMixin
 from emporium.tenancy.public import shop_currency
 
 LIST_PARAMETERS = [
@@ -61,7 +62,7 @@ def _written(product_id: UUID) -> queries.ProductDocument:
     return document
 
 
-class ProductListView(CatalogView):
+class ProductListView(IdempotentCreateMixin, CatalogView):
     """List the products the caller may see, or add a draft."""
 
     @extend_schema(

@@ -12,7 +12,13 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import ShopStaff, SignedIn, TenantAPIView, account_of
+from emporium.identity.public import (
+    IdempotentCreateMixin,
+    ShopStaff,
+    SignedIn,
+    TenantAPIView,
+    account_of,
+)
 from emporium.ordering import bootstrap
 from emporium.ordering import models as rows
 from emporium.ordering.domain.order import CancelReason, OrderStatus
@@ -76,7 +82,7 @@ class OrderViewBase(TenantAPIView):
         return order
 
 
-class OrderListView(OrderViewBase):
+class OrderListView(IdempotentCreateMixin, OrderViewBase):
     """List orders or place one."""
 
     permission_classes = [SignedIn]
