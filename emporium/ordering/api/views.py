@@ -19,6 +19,7 @@ from emporium.identity.public import (
     TenantAPIView,
     account_of,
 )
+from emporium.infrastructure.http.money import MoneyField
 from emporium.ordering import bootstrap
 from emporium.ordering import models as rows
 from emporium.ordering.domain.order import CancelReason, OrderStatus
@@ -41,6 +42,39 @@ class OrderItemSerializer(serializers.Serializer[dict[str, Any]]):
 
 class PlaceOrderSerializer(serializers.Serializer[dict[str, Any]]):
     items = serializers.ListField(child=OrderItemSerializer(), allow_empty=False, max_length=200)
+
+
+class OrderLineDocument(serializers.Serializer[dict[str, Any]]):
+    """A line as API.md shows it (documentation of the response)."""
+
+    product_id = serializers.UUIDField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = MoneyField()
+    line_total = MoneyField()
+
+
+class OrderDocument(serializers.Serializer[dict[str, Any]]):
+    """An order as API.md shows it (documentation of the response)."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=[s.value for s in OrderStatus])
+    lines = OrderLineDocument(many=True)
+    subtotal = MoneyField()
+    tax = MoneyField()
+    total = MoneyField()
+    reserved_until = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class OrderEventDocument(serializers.Serializer[dict[str, Any]]):
+    """An event of an order's history."""
+
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    aggregate_version = serializers.IntegerField()
+    payload = serializers.DictField()
 
 
 class OrderPagination(CursorPagination):
@@ -89,10 +123,12 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
     pagination_class = OrderPagination
 
     @extend_schema(
+        operation_id="orders_list",
+        responses={200: OrderDocument(many=True)},
         parameters=[
             OpenApiParameter("status", str, enum=[s.value for s in OrderStatus]),
             OpenApiParameter("ordering", str, enum=["created_at", "-created_at"]),
-        ]
+        ],
     )
     def get(self, request: Request) -> Response:
         orders = visible_orders(_caller_scope(request))
@@ -105,7 +141,7 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response([order_document(row) for row in page or []])
 
-    @extend_schema(request=PlaceOrderSerializer, responses={201: dict})
+    @extend_schema(request=PlaceOrderSerializer, responses={201: OrderDocument})
     def post(self, request: Request) -> Response:
         data = PlaceOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -120,7 +156,7 @@ class OrderDetailView(OrderViewBase):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="orders_retrieve", responses={200: OrderDocument})
     def get(self, request: Request, pk: UUID) -> Response:
         return Response(order_document(self.visible_order(request, pk)))
 
@@ -130,7 +166,7 @@ class CancelOrderView(OrderViewBase):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: OrderDocument})
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         reason = CancelReason.CUSTOMER if _caller_scope(request) else CancelReason.STAFF
@@ -143,7 +179,7 @@ class FulfilOrderView(OrderViewBase):
 
     permission_classes = [ShopStaff]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: OrderDocument})
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         bootstrap.fulfil_order(pk)
@@ -155,7 +191,7 @@ class OrderHistoryView(OrderViewBase):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: OrderEventDocument(many=True)})
     def get(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         return Response(history(pk))
