@@ -79,3 +79,10 @@ def expire_orders(limit: int = 500) -> int:
     return sum(
         use_cases.expire_order(order_id, unit_of_work(), StockForOrders(), now) for order_id in due
     )
+
+
+def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:
+    """Record a captured payment of a confirmed order (the payments context calls this)."""
+    return use_cases.mark_order_paid(
+        order_id, payment_id, unit_of_work(), StockForOrders(), timezone.now()
+    )

@@ -125,3 +125,21 @@ def expire_order(
         uow.orders.save(order)
         uow.commit()
     return True
+
+
+def mark_order_paid(
+    order_id: UUID, payment_id: UUID, uow: OrderingUnitOfWork, inventory: Inventory, now: datetime
+) -> Order:
+    """Record a captured payment: the held stock is sold and the order becomes paid.
+
+    The order row is locked first, like the expiry sweep does: of a payment and an expiry of
+    the same order, one waits for the other, so an order ends paid with its stock committed or
+    cancelled with its stock released, never both.
+    """
+    with uow:
+        order = _load(uow, order_id)
+        order.mark_paid(payment_id, now)
+        inventory.commit(order.id)
+        uow.orders.save(order)
+        uow.commit()
+    return order

@@ -194,3 +194,28 @@ def test_expired_orders_are_cancelled_and_their_stock_returns(shop) -> None:
         statuses = dict(Order.objects.values_list("id", "status"))
     assert statuses == {UUID(due): "cancelled", UUID(fresh): "confirmed"}
     assert stock(shop, "mug") == (10, 2)
+
+
+def test_a_paid_order_sells_its_stock_and_staff_fulfil_it(shop) -> None:
+    from uuid import uuid4
+
+    from emporium.ordering.public import mark_order_paid
+
+    order = shop.order("ann", ("mug", 3)).json()["id"]
+    with tenant_context(shop.acme):
+        mark_order_paid(UUID(order), uuid4())
+
+    fulfilled = shop.call("post", f"/api/v1/orders/{order}/fulfil/", "staff")
+    cancel = shop.call("post", f"/api/v1/orders/{order}/cancel/", "ann")
+
+    assert fulfilled.status_code == 200
+    assert fulfilled.json()["status"] == "fulfilled"
+    assert cancel.status_code == 422  # a paid order is not cancelled
+    assert stock(shop, "mug") == (7, 0)
+    history = shop.call("get", f"/api/v1/orders/{order}/history/", "ann").json()
+    assert [event["type"] for event in history] == [
+        "ordering.order_placed",
+        "ordering.order_paid",
+        "ordering.fulfilment_requested",
+        "ordering.order_fulfilled",
+    ]

@@ -1,0 +1,89 @@
+"""A payment and the expiry sweep racing for the same order: paid or cancelled, never both."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connections, transaction
+from django.utils import timezone
+
+from emporium.inventory.models import Reservation, StockItem
+from emporium.ordering import bootstrap
+from emporium.ordering.application import use_cases
+from emporium.ordering.models import Order
+from emporium.shared_kernel.errors import BusinessRuleViolation
+from emporium.tenancy.context import tenant_context
+from tests.e2e.ordering.conftest import make_product
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+ROUNDS = 15
+
+
+def race(tenant, order_id: uuid.UUID) -> dict[str, str]:
+    """Run a payment and an expiry of the order at the same moment; return what each saw."""
+    barrier = threading.Barrier(2)
+    results: dict[str, str] = {}
+
+    def pay() -> None:
+        with tenant_context(tenant):
+            barrier.wait()
+            try:
+                bootstrap.mark_order_paid(order_id, uuid.uuid4())
+                results["pay"] = "paid"
+            except BusinessRuleViolation as refused:
+                results["pay"] = refused.code
+            finally:
+                connections.close_all()
+
+    def expire() -> None:
+        with tenant_context(tenant):
+            barrier.wait()
+            try:
+                done = use_cases.expire_order(
+                    order_id, bootstrap.unit_of_work(), bootstrap.StockForOrders(), timezone.now()
+                )
+                results["expire"] = "expired" if done else "left"
+            finally:
+                connections.close_all()
+
+    threads = [threading.Thread(target=pay), threading.Thread(target=expire)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_payment_racing_expiry_ends_paid_or_cancelled(acme_and_globex, make_account) -> None:
+    acme, _ = acme_and_globex
+    customer = make_account(acme, "racer@acme.example", "customer")
+    product = make_product(acme, "Contested mug", "4.00", stock=ROUNDS)
+    paid = 0
+
+    for _ in range(ROUNDS):
+        with tenant_context(acme):
+            order = bootstrap.place_order(customer.pk, [(product, 1)])
+            with transaction.atomic():
+                Order.objects.filter(pk=order.id).update(
+                    reserved_until=timezone.now() - timedelta(seconds=1)
+                )
+
+        results = race(acme, order.id)
+
+        with tenant_context(acme), transaction.atomic():
+            status = Order.objects.get(pk=order.id).status
+            held = set(
+                Reservation.objects.filter(order_id=order.id).values_list("status", flat=True)
+            )
+        assert (status, held, results) in [
+            ("paid", {"committed"}, {"pay": "paid", "expire": "left"}),
+            ("cancelled", {"released"}, {"pay": "not-payable", "expire": "expired"}),
+        ]
+        paid += status == "paid"
+
+    with tenant_context(acme), transaction.atomic():
+        stock = StockItem.objects.get(product_id=product)
+    assert (stock.on_hand, stock.reserved) == (ROUNDS - paid, 0)
