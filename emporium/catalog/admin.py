@@ -111,7 +111,7 @@ class ProductAdmin(TenantModelAdmin[Product]):
 
     @admin.action(description="Publish the selected drafts")
     def publish(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        self._each(
+        self.run_each(
             request,
             queryset,
             lambda pk: cases.publish_product(cases.PublishProduct(pk), bootstrap.unit_of_work()),
@@ -119,18 +119,8 @@ class ProductAdmin(TenantModelAdmin[Product]):
 
     @admin.action(description="Archive the selected products")
     def archive(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        self._each(
+        self.run_each(
             request,
             queryset,
             lambda pk: cases.archive_product(cases.ArchiveProduct(pk), bootstrap.unit_of_work()),
         )
-
-    def _each(self, request: HttpRequest, queryset: QuerySet[Product], act: Any) -> None:
-        done = 0
-        for product in queryset:
-            try:
-                act(product.pk)
-                done += 1
-            except DomainError as error:
-                messages.warning(request, f"{product.name}: {error.detail}")
-        messages.info(request, f"{done} product(s) updated.")

@@ -13,7 +13,7 @@ from emporium.catalog.domain.product import Product, ProductStatus
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.shared_kernel.errors import BusinessRuleViolation
 from emporium.shared_kernel.messagebus import MessageBus
-from emporium.tenancy.public import current_tenant
+from emporium.tenancy.public import current_tenant_slug
 
 
 def product_to_domain(row: rows.Product) -> Product:
@@ -143,15 +143,10 @@ class DjangoCategoryRepository:
         return depth
 
 
-def _current_slug() -> str | None:
-    tenant = current_tenant()
-    return tenant.slug if tenant else None
-
-
 class DjangoCatalogUnitOfWork(DjangoUnitOfWork):
     """The unit of work of catalog use cases."""
 
     def __init__(self, bus: MessageBus, using: str = "default") -> None:
-        super().__init__(bus, tenant=_current_slug, using=using)
+        super().__init__(bus, tenant=current_tenant_slug, using=using)
         self.products = DjangoProductRepository(self)
         self.categories = DjangoCategoryRepository(self)

@@ -8,7 +8,7 @@ from emporium.identity.domain.account import Account, EmailTaken
 from emporium.identity.models import User
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.shared_kernel.messagebus import MessageBus
-from emporium.tenancy.public import current_tenant, require_tenant
+from emporium.tenancy.public import current_tenant_slug, require_tenant
 
 
 def from_domain(account: Account, password_hash: str) -> User:
@@ -45,14 +45,9 @@ class DjangoAccountRepository:
         self.uow.track(account)
 
 
-def _current_slug() -> str | None:
-    tenant = current_tenant()
-    return tenant.slug if tenant else None
-
-
 class DjangoIdentityUnitOfWork(DjangoUnitOfWork):
     """The unit of work of identity use cases: the app's connection, the account repository."""
 
     def __init__(self, bus: MessageBus, using: str = "default") -> None:
-        super().__init__(bus, tenant=_current_slug, using=using)
+        super().__init__(bus, tenant=current_tenant_slug, using=using)
         self.accounts = DjangoAccountRepository(self)

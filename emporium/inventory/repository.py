@@ -8,7 +8,7 @@ from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.inventory import models as rows
 from emporium.inventory.domain.stock import StockItem
 from emporium.shared_kernel.messagebus import MessageBus
-from emporium.tenancy.public import current_tenant
+from emporium.tenancy.public import current_tenant_slug
 
 
 class DjangoStockRepository:
@@ -48,14 +48,9 @@ class DjangoStockRepository:
         self._loaded[item.id] = (item.on_hand, item.reserved)
 
 
-def _current_slug() -> str | None:
-    tenant = current_tenant()
-    return tenant.slug if tenant else None
-
-
 class DjangoInventoryUnitOfWork(DjangoUnitOfWork):
     """The unit of work of inventory use cases."""
 
     def __init__(self, bus: MessageBus, using: str = "default") -> None:
-        super().__init__(bus, tenant=_current_slug, using=using)
+        super().__init__(bus, tenant=current_tenant_slug, using=using)
         self.stock = DjangoStockRepository(self)

@@ -17,12 +17,7 @@ from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.inventory import models as rows
 from emporium.inventory.domain.reservation import ReservationStatus, lock_order
 from emporium.inventory.domain.stock import StockItem
-from emporium.tenancy.public import current_tenant
-
-
-def _slug() -> str | None:
-    tenant = current_tenant()
-    return tenant.slug if tenant else None
+from emporium.tenancy.public import current_tenant_slug
 
 
 class _Stock:
@@ -79,7 +74,7 @@ def reserve_for_order(
     order_id: UUID, items: Sequence[tuple[UUID, int]], expires_at: datetime
 ) -> None:
     """Hold ``quantity`` of each product for the order; Conflict naming the first one short."""
-    with DjangoUnitOfWork(message_bus(), tenant=_slug) as uow:
+    with DjangoUnitOfWork(message_bus(), tenant=current_tenant_slug) as uow:
         stock = _Stock(uow, [pid for pid, _ in items])
         for product_id, quantity in sorted(items):
             stock.items[product_id].reserve(quantity, order_id=order_id)
@@ -94,7 +89,7 @@ def reserve_for_order(
 
 
 def _end(order_id: UUID, status: ReservationStatus) -> None:
-    with DjangoUnitOfWork(message_bus(), tenant=_slug) as uow:
+    with DjangoUnitOfWork(message_bus(), tenant=current_tenant_slug) as uow:
         active = list(
             rows.Reservation.objects.db_manager(uow.using)
             .select_for_update()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from emporium.ordering import bootstrap
 from emporium.ordering.domain.order import CancelReason
 from emporium.ordering.models import Order, OrderEvent, OrderLine
-from emporium.shared_kernel.errors import DomainError
 from emporium.tenancy.public import TenantModelAdmin
 
 
@@ -58,18 +57,8 @@ class OrderAdmin(TenantModelAdmin[Order]):
 
     @admin.action(description="Cancel the selected confirmed orders (stock returns)")
     def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        self._each(request, queryset, lambda pk: bootstrap.cancel_order(pk, CancelReason.STAFF))
+        self.run_each(request, queryset, lambda pk: bootstrap.cancel_order(pk, CancelReason.STAFF))
 
     @admin.action(description="Mark the selected paid orders fulfilled")
     def fulfil(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        self._each(request, queryset, bootstrap.fulfil_order)
-
-    def _each(self, request: HttpRequest, queryset: QuerySet[Order], act: Any) -> None:
-        done = 0
-        for order in queryset:
-            try:
-                act(order.pk)
-                done += 1
-            except DomainError as error:
-                messages.warning(request, f"Order {order.pk}: {error.detail}")
-        messages.info(request, f"{done} order(s) updated.")
+        self.run_each(request, queryset, bootstrap.fulfil_order)

@@ -10,7 +10,7 @@ from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.ordering import models as rows
 from emporium.ordering.domain.order import CancelReason, Order, OrderLine, OrderStatus
 from emporium.shared_kernel.messagebus import MessageBus
-from emporium.tenancy.public import current_tenant
+from emporium.tenancy.public import current_tenant_slug
 
 
 def to_domain(row: rows.Order, lines: list[rows.OrderLine]) -> Order:
@@ -120,14 +120,9 @@ class DjangoOrderRepository:
         )
 
 
-def _current_slug() -> str | None:
-    tenant = current_tenant()
-    return tenant.slug if tenant else None
-
-
 class DjangoOrderingUnitOfWork(DjangoUnitOfWork):
     """The unit of work of ordering use cases."""
 
     def __init__(self, bus: MessageBus, using: str = "default") -> None:
-        super().__init__(bus, tenant=_current_slug, using=using)
+        super().__init__(bus, tenant=current_tenant_slug, using=using)
         self.orders = DjangoOrderRepository(self)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models.fields.related import RelatedField
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest
 
+from emporium.shared_kernel.errors import DomainError
 from emporium.tenancy.context import current_tenant, require_tenant
 from emporium.tenancy.scoping import TenantOwnedModel
 
@@ -52,6 +54,19 @@ class TenantModelAdmin(admin.ModelAdmin, Generic[M]):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return serves_shop_staff(request)
+
+    def run_each(
+        self, request: HttpRequest, queryset: models.QuerySet[M], act: Callable[[Any], object]
+    ) -> None:
+        """Apply a use case to each selected row, reporting refusals one by one."""
+        done = 0
+        for obj in queryset:
+            try:
+                act(obj.pk)
+                done += 1
+            except DomainError as error:
+                messages.warning(request, f"{obj}: {error.detail}")
+        messages.info(request, f"{done} of {len(queryset)} updated.")
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[M]:
         require_tenant()  # the scoped manager filters by it; without one, nothing is shown

@@ -35,6 +35,12 @@ def current_tenant() -> TenantRef | None:
     return _current.get()
 
 
+def current_tenant_slug() -> str | None:
+    """Return the slug of the tenant in context, or None (what event envelopes carry)."""
+    tenant = _current.get()
+    return tenant.slug if tenant is not None else None
+
+
 def require_tenant() -> TenantRef:
     """Return the tenant in context, or raise ``TenantContextMissing``."""
     tenant = _current.get()

@@ -10,6 +10,7 @@ from emporium.tenancy.context import (
     TenantRef,
     carry_context,
     current_tenant,
+    current_tenant_slug,
     require_tenant,
     tenant_context,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "active_tenants",
     "carry_context",
     "current_tenant",
+    "current_tenant_slug",
     "require_tenant",
     "shop_currency",
     "shop_name",

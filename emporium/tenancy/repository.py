@@ -8,7 +8,7 @@ from django.db import transaction
 
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.shared_kernel.messagebus import MessageBus
-from emporium.tenancy.context import TenantRef, current_tenant, tenant_context
+from emporium.tenancy.context import TenantRef, current_tenant_slug, tenant_context
 from emporium.tenancy.domain.tenant import Tenant, TenantSettings, TenantStatus
 from emporium.tenancy.models import Tenant as TenantRow
 from emporium.tenancy.models import TenantSettings as SettingsRow
@@ -97,14 +97,9 @@ class DjangoTenantRepository:
         return tenants
 
 
-def _current_slug() -> str | None:
-    tenant = current_tenant()
-    return tenant.slug if tenant else None
-
-
 class DjangoTenancyUnitOfWork(DjangoUnitOfWork):
     """The unit of work of tenancy use cases: the owner's connection, the tenant repository."""
 
     def __init__(self, bus: MessageBus, using: str = PLATFORM_ALIAS) -> None:
-        super().__init__(bus, tenant=_current_slug, using=using)
+        super().__init__(bus, tenant=current_tenant_slug, using=using)
         self.tenants = DjangoTenantRepository(self)
