@@ -17,10 +17,8 @@ class StockAdjusted(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StockReserved(DomainEvent):
-    """Units set aside for an order; ``on_hand`` and ``reserved`` are the counts after it."""
-
-    context = "inventory"
+class StockMoved(DomainEvent):
+    """Units of a product moved for an order; ``on_hand`` and ``reserved`` are the counts after."""
 
     product_id: str
     quantity: int
@@ -30,26 +28,21 @@ class StockReserved(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StockReleased(DomainEvent):
-    """Reserved units returned to sale (cancel, expiry); counts after it."""
+class StockReserved(StockMoved):
+    """Units set aside for an order."""
 
     context = "inventory"
-
-    product_id: str
-    quantity: int
-    on_hand: int
-    reserved: int
-    order_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class StockCommitted(DomainEvent):
-    """Reserved units sold (payment): they leave both on_hand and reserved; counts after it."""
+class StockReleased(StockMoved):
+    """Reserved units returned to sale (cancel, expiry)."""
 
     context = "inventory"
 
-    product_id: str
-    quantity: int
-    on_hand: int
-    reserved: int
-    order_id: str | None = None
+
+@dataclass(frozen=True, kw_only=True)
+class StockCommitted(StockMoved):
+    """Reserved units sold (payment): they leave both on_hand and reserved."""
+
+    context = "inventory"
