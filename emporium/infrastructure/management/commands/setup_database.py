@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +38,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DATABASE_URL:
+            # A fresh clone has no var/ yet: SQLite creates the file, not its folder.
+            Path(settings.DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
             self.stdout.write("SQLite (no DATABASE_URL): migrating the embedded database.")
             call_command("migrate", interactive=False, verbosity=options["verbosity"])
             return
