@@ -13,10 +13,7 @@ from emporium.catalog.application import use_cases as catalog_cases
 from emporium.demo.catalog_data import CATEGORIES, PRODUCTS
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import User
-from emporium.infrastructure.bus import message_bus
-from emporium.inventory.api.stock import CatalogAdapter
-from emporium.inventory.application.use_cases import SetStock, set_stock
-from emporium.inventory.repository import DjangoInventoryUnitOfWork
+from emporium.inventory.bootstrap import count_stock
 from emporium.shared_kernel.money import Money
 from emporium.tenancy import bootstrap as tenancy
 from emporium.tenancy.application.use_cases import CreateTenant
@@ -117,9 +114,5 @@ def _product(
         catalog.unit_of_work(),
     )
     catalog_cases.publish_product(catalog_cases.PublishProduct(product.id), catalog.unit_of_work())
-    set_stock(
-        SetStock(product.id, STOCK_PER_PRODUCT),
-        DjangoInventoryUnitOfWork(message_bus()),
-        CatalogAdapter(),
-    )
+    count_stock(product.id, STOCK_PER_PRODUCT)
     report.count("products")

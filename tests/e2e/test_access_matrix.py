@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 import pytest
 from django.test import Client
@@ -20,10 +21,7 @@ from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
 from emporium.identity.models import User
 from emporium.identity.tokens import issue_token
-from emporium.infrastructure.bus import message_bus
-from emporium.inventory.api.stock import CatalogAdapter
-from emporium.inventory.application.use_cases import SetStock, set_stock
-from emporium.inventory.repository import DjangoInventoryUnitOfWork
+from emporium.inventory.bootstrap import count_stock
 from emporium.shared_kernel.money import Money
 from emporium.tenancy.context import TenantRef, tenant_context
 
@@ -117,6 +115,28 @@ def new_order(world: World, status: str | None = None) -> str:
 
 def order_path(suffix: str = "", status: str | None = None) -> Callable[[World, str], str]:
     return lambda world, role: f"api/v1/orders/{new_order(world, status)}/{suffix}"
+
+
+CARD = {"method": "card", "card_number": "4242424242424242", "exp_month": 12, "exp_year": 2031}
+
+
+def new_payment(world: World) -> str:
+    """Place and pay an order of acme's customer; return the captured payment's id."""
+    from emporium.payments import bootstrap as payments
+    from emporium.payments.application.pay_order import PayOrder
+
+    order_id = new_order(world)
+    with tenant_context(world.acme):
+        payment = payments.pay_order(
+            PayOrder(
+                order_id=UUID(order_id),
+                payer_id=world.accounts["customer"].pk,
+                payer_manages_shop=False,
+                method="card",
+                data={**CARD, "cvc": "123"},
+            )
+        )
+    return str(payment.id)
 
 
 # An order is visible to its customer and the shop's staff; to anyone else it does not exist.
@@ -224,6 +244,19 @@ CALLS = [
         path=order_path("history/"),
     ),
     Call(
+        "api/v1/orders/<uuid:pk>/payments/",
+        "post",
+        everyone(201, staff=403, owner=403, **ORDER_OWNER),
+        path=order_path("payments/"),
+        body=lambda w, r: {**CARD, "cvc": "123"},
+    ),
+    Call(
+        "api/v1/payments/<uuid:pk>/refunds/",
+        "post",
+        everyone(201, customer=403, **ORDER_OWNER),
+        path=lambda w, r: f"api/v1/payments/{new_payment(w)}/refunds/",
+    ),
+    Call(
         "api/v1/products/<uuid:product_id>/stock/",
         "get",
         everyone(200, **STAFF_ONLY),
@@ -269,11 +302,7 @@ def world(acme_and_globex, make_account) -> World:
             catalog_cases.PublishProduct(product.id), catalog.unit_of_work()
         )
         world.objects["published"] = product.id
-        set_stock(
-            SetStock(product.id, 1000),
-            DjangoInventoryUnitOfWork(message_bus()),
-            CatalogAdapter(),
-        )
+        count_stock(product.id, 1000)
     return world
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
+from django.db import connections, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
@@ -53,12 +53,16 @@ def configured_checks() -> dict[str, Callable[[], None]]:
     return checks
 
 
+# Neither view belongs in the request transaction: healthz touches no database, and readyz
+# checks it on its own (a pooled connection is not checked out for nothing).
+@transaction.non_atomic_requests
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """Answer 200 while the process is alive."""
     return JsonResponse({"status": "ok"})
 
 
+@transaction.non_atomic_requests
 @require_GET
 def readyz(request: HttpRequest) -> HttpResponse:
     """Answer 200 when every configured dependency answers, else 503 naming the ones that don't."""

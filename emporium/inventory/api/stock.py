@@ -11,12 +11,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.catalog.public import product_exists, product_status
+from emporium.catalog.public import product_status
 from emporium.identity.public import ShopStaff, TenantAPIView
-from emporium.infrastructure.bus import message_bus
-from emporium.inventory.application.use_cases import SetStock, set_stock
+from emporium.inventory.bootstrap import count_stock
 from emporium.inventory.queries import stock_levels
-from emporium.inventory.repository import DjangoInventoryUnitOfWork
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -26,13 +24,6 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return int(super().to_internal_value(data))
-
-
-class CatalogAdapter:
-    """Inventory's view of the catalog."""
-
-    def exists(self, product_id: UUID) -> bool:
-        return product_exists(product_id)
 
 
 class StockView(TenantAPIView):
@@ -68,14 +59,8 @@ class StockView(TenantAPIView):
         self._visible_product(request, product_id)
         data = self.SetStockSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = set_stock(
-            SetStock(
-                product_id,
-                data.validated_data["on_hand"],
-                data.validated_data.get("expected_on_hand"),
-            ),
-            DjangoInventoryUnitOfWork(message_bus()),
-            CatalogAdapter(),
+        item = count_stock(
+            product_id, data.validated_data["on_hand"], data.validated_data.get("expected_on_hand")
         )
         body = {"on_hand": item.on_hand, "reserved": item.reserved, "available": item.available}
         return Response(self.StockSerializer(body).data)

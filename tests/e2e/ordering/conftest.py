@@ -11,10 +11,7 @@ from django.test import Client
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
 from emporium.identity.tokens import issue_token
-from emporium.infrastructure.bus import message_bus
-from emporium.inventory.api.stock import CatalogAdapter
-from emporium.inventory.application.use_cases import SetStock, set_stock
-from emporium.inventory.repository import DjangoInventoryUnitOfWork
+from emporium.inventory.bootstrap import count_stock
 from emporium.shared_kernel.money import Money
 from emporium.tenancy.context import TenantRef, tenant_context
 
@@ -30,11 +27,7 @@ def make_product(tenant: TenantRef, name: str, price: str, stock: int, publish: 
                 catalog_cases.PublishProduct(product.id), catalog.unit_of_work()
             )
         if stock:
-            set_stock(
-                SetStock(product.id, stock),
-                DjangoInventoryUnitOfWork(message_bus()),
-                CatalogAdapter(),
-            )
+            count_stock(product.id, stock)
     return product.id
 
 
