@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/", include("emporium.catalog.urls")),
     path("api/v1/", include("emporium.inventory.urls")),
     path("api/v1/", include("emporium.ordering.urls")),
+    path("api/v1/", include("emporium.payments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -64,6 +64,13 @@ class BusinessRuleViolation(DomainError):
     title = "Business rule violated"
 
 
+class PaymentRequired(DomainError):
+    """A payment was refused by its provider (402); ``code`` tells why."""
+
+    code = "payment-declined"
+    title = "Payment declined"
+
+
 class DependencyUnavailable(DomainError):
     """A dependency (payment provider, broker) cannot be reached; retry later (503)."""
 

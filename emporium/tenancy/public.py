@@ -37,6 +37,14 @@ def shop_terms() -> tuple[str, Decimal]:
     return str(currency), Decimal(tax_rate)
 
 
+def enabled_payment_methods() -> list[str]:
+    """Return the payment methods the current tenant accepts, from its settings."""
+    from emporium.tenancy.models import TenantSettings  # late: models import this module
+
+    methods = TenantSettings.objects.values_list("payment_methods", flat=True).get()
+    return [str(method) for method in methods or []]
+
+
 def active_tenants() -> list[TenantRef]:
     """Return every active tenant (a platform read: the tenant table is not tenant-owned)."""
     from emporium.tenancy.models import Tenant  # late: models import this module
@@ -66,6 +74,7 @@ __all__ = [
     "carry_context",
     "current_tenant",
     "current_tenant_slug",
+    "enabled_payment_methods",
     "require_tenant",
     "shop_currency",
     "shop_name",

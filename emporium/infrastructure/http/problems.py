@@ -32,6 +32,7 @@ _DOMAIN_STATUS: dict[type[errors.DomainError], int] = {
     errors.Forbidden: 403,
     errors.Conflict: 409,
     errors.BusinessRuleViolation: 422,
+    errors.PaymentRequired: 402,
     errors.DependencyUnavailable: 503,
 }
 

@@ -1,0 +1,121 @@
+"""Ports of the payments context: providers, the orders it pays, and its unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol, Self
+from uuid import UUID
+
+from emporium.payments.domain.payment import Payment
+from emporium.shared_kernel.money import Money
+
+
+class PaymentError(Exception):
+    """Base of what a provider raises on purpose."""
+
+    #: Problem ``type`` segment of the refusal.
+    code = "payment-error"
+
+    def __init__(self, detail: str = "", *, brand: str = "", last4: str = "") -> None:
+        super().__init__(detail or self.__class__.__doc__ or self.code)
+        self.detail = detail or (self.__class__.__doc__ or self.code).strip()
+        self.brand = brand
+        self.last4 = last4
+
+
+class PaymentDeclined(PaymentError):
+    """The payment was declined."""
+
+    code = "card-declined"
+
+
+class InsufficientFunds(PaymentDeclined):
+    """The payment was declined: insufficient funds."""
+
+    code = "insufficient-funds"
+
+
+class InvalidPaymentData(PaymentError):
+    """The payment data is invalid."""
+
+    code = "validation-error"
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__("The payment data is invalid.")
+        self.errors = dict(errors)
+
+
+class ProviderUnavailable(PaymentError):
+    """The payment provider did not answer; nothing was captured."""
+
+    code = "provider-unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    """What a provider answers for a capture: its transaction id and what may be shown."""
+
+    transaction_id: str
+    brand: str = ""
+    last4: str = ""
+
+
+class PaymentProvider(Protocol):
+    """A payment method's provider: built in, or a plugin registered by entry point."""
+
+    def validate(self, data: Mapping[str, Any]) -> None:
+        """Raise ``InvalidPaymentData`` unless ``data`` can be sent to ``capture``."""
+
+    def capture(self, amount: Money, data: Mapping[str, Any]) -> CaptureResult:
+        """Capture ``amount``; raise a ``PaymentError`` (declined, unavailable, invalid)."""
+
+    def refund(self, transaction_id: str, amount: Money) -> None:
+        """Return ``amount`` of a capture; raise ``ProviderUnavailable`` if it cannot."""
+
+
+@dataclass(frozen=True, slots=True)
+class PayableOrder:
+    """What payments needs to know of an order."""
+
+    id: UUID
+    customer_id: UUID
+    status: str
+    total: Money
+
+
+class Orders(Protocol):
+    """Payments' view of ordering."""
+
+    def lock(self, order_id: UUID) -> PayableOrder | None:
+        """Return the order, locked until the transaction ends (``Conflict`` if it is held)."""
+
+    def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
+        """Record the capture on the order (in the caller's transaction)."""
+
+
+class PaymentRepository(Protocol):
+    def add(self, payment: Payment) -> None: ...
+
+    def get_for_update(self, payment_id: UUID) -> Payment | None: ...
+
+    def save(self, payment: Payment) -> None: ...
+
+
+class PaymentsUnitOfWork(Protocol):
+    @property
+    def payments(self) -> PaymentRepository:
+        """Return the payment repository."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...

@@ -1,0 +1,39 @@
+"""Rows of the payments context: one per payment attempt. No card number, no CVC."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from emporium.infrastructure.db.money_field import MoneyField
+from emporium.payments.domain.payment import PaymentStatus
+from emporium.tenancy.public import TenantOwnedModel
+
+
+class Payment(TenantOwnedModel):
+    """A payment row; the aggregate is ``emporium.payments.domain.payment.Payment``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order_id = models.UUIDField()  # an ordering order; no key across contexts
+    customer_id = models.UUIDField()  # the order's customer, who paid
+    method = models.CharField(max_length=40)
+    currency = models.CharField(max_length=3)
+    amount = MoneyField(currency_field="currency")
+    refunded_amount = MoneyField(currency_field="currency")
+    status = models.CharField(max_length=20, choices=[(s.value, s.value) for s in PaymentStatus])
+    brand = models.CharField(max_length=20, blank=True)
+    last4 = models.CharField(max_length=4, blank=True)
+    transaction_id = models.CharField(max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        indexes = [
+            models.Index(fields=["tenant", "order_id", "-created_at"], name="payments_by_order"),
+            models.Index(fields=["tenant", "-created_at"], name="payments_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"payment {self.id} ({self.status})"

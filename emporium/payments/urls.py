@@ -1,0 +1,10 @@
+"""Routes of the payments context under /api/v1/."""
+
+from django.urls import path
+
+from emporium.payments.api.views import PayOrderView, RefundPaymentView
+
+urlpatterns = [
+    path("orders/<uuid:pk>/payments/", PayOrderView.as_view(), name="order-payments"),
+    path("payments/<uuid:pk>/refunds/", RefundPaymentView.as_view(), name="payment-refunds"),
+]
