@@ -316,3 +316,25 @@ def test_no_column_and_no_log_line_holds_a_full_card_number_or_cvc(shop, caplog)
         assert number not in logged
     assert "7319" not in stored
     assert "7319" not in logged
+
+
+def test_the_same_refund_key_twice_refunds_once(shop) -> None:
+    order = place(shop)
+    payment = pay(shop, order["id"], card()).json()
+
+    def keyed_refund():
+        return Client().post(
+            f"/api/v1/payments/{payment['id']}/refunds/",
+            {"amount": {"amount": "1.00", "currency": "USD"}},
+            content_type="application/json",
+            HTTP_HOST="acme.localhost",
+            HTTP_AUTHORIZATION=f"Bearer {shop.tokens['staff']}",
+            HTTP_IDEMPOTENCY_KEY="refund-1",
+        )
+
+    first, second = keyed_refund(), keyed_refund()
+
+    assert first.status_code == second.status_code == 201
+    assert first.content == second.content
+    [row] = payments(shop)
+    assert row.refunded_amount.to_dict() == {"amount": "1.00", "currency": "USD"}
