@@ -1,0 +1,74 @@
+"""``manage.py relay_outbox``: publish the outbox to the broker, in a loop or once."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from emporium.infrastructure.messaging.publisher import default_publisher
+from emporium.infrastructure.messaging.relay import relay_batch
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish unpublished outbox rows (oldest first, FOR UPDATE SKIP LOCKED) to the broker, "
+        "or to the in-process consumers when no broker is configured. Runs until SIGTERM or "
+        "SIGINT, finishing the batch in hand; --once publishes one batch and exits."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Publish one batch and exit.")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds to wait when the outbox is drained or the broker failed (default 1).",
+        )
+        parser.add_argument(
+            "--batch", type=int, default=500, help="Rows claimed per transaction (default 500)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        once: bool = options["once"]
+        interval: float = options["interval"]
+        batch: int = options["batch"]
+        if batch < 1 or interval < 0:
+            raise ValueError("--batch must be positive and --interval not negative")
+        stop = threading.Event()
+        restore = self._stop_on_signals(stop) if not once else {}
+        publisher = default_publisher()
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                relayed = relay_batch(publisher, limit=batch)
+                elapsed = time.monotonic() - started
+                if relayed or once:
+                    rate = relayed / elapsed if elapsed > 0 else 0.0
+                    self.stdout.write(f"relayed {relayed} events in {elapsed:.3f} s ({rate:.1f}/s)")
+                if once:
+                    break
+                if relayed < batch:
+                    stop.wait(interval)
+        finally:
+            publisher.close()
+            for signum, handler in restore.items():
+                signal.signal(signum, handler)
+
+    @staticmethod
+    def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:
+        """Make SIGTERM and SIGINT end the loop after the current batch; return the old handlers."""
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        return {
+            signum: signal.signal(signum, request_stop)
+            for signum in (signal.SIGTERM, signal.SIGINT)
+        }

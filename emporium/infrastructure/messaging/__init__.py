@@ -1,0 +1,1 @@
+"""Integration events leaving the process: the outbox relay, the broker publisher, the inbox."""

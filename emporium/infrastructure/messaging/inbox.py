@@ -1,0 +1,78 @@
+"""Idempotent consumers: each (consumer, event id) has its side effects once, however often sent."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+
+from emporium.infrastructure.messaging.models import InboxMessage
+from emporium.shared_kernel.events import EventEnvelope
+from emporium.tenancy.public import TenantRef, active_tenants, tenant_context
+
+#: A consumer's work on one envelope; it runs inside the envelope's tenant and transaction.
+EnvelopeHandler = Callable[[EventEnvelope], None]
+
+
+class UnknownTenant(LookupError):
+    """An envelope names a tenant that is not (or no longer) active."""
+
+
+def resolve_tenant(slug: str | None) -> TenantRef | None:
+    """Return the tenant an envelope's slug names, or None for a platform event."""
+    if slug is None:
+        return None
+    for tenant in active_tenants():
+        if tenant.slug == slug:
+            return tenant
+    raise UnknownTenant(f"no active tenant {slug!r}")
+
+
+def consume_once(
+    consumer: str, envelope: EventEnvelope, handler: EnvelopeHandler, using: str = "default"
+) -> bool:
+    """Run ``handler(envelope)`` unless ``consumer`` already has; return whether it ran.
+
+    The handler runs in the envelope's tenant, in one transaction with the inbox row: if it
+    raises, neither stays and a redelivery runs it again. The row is inserted first, so a
+    concurrent delivery of the same event waits on the unique key and then skips.
+    """
+    tenant = resolve_tenant(envelope.tenant)
+    # The tenant first: on PostgreSQL it reaches row-level security when the transaction starts.
+    with tenant_context(tenant), transaction.atomic(using=using):
+        try:
+            with transaction.atomic(using=using):
+                InboxMessage.objects.using(using).create(
+                    consumer=consumer,
+                    event_id=envelope.id,
+                    event_type=envelope.type,
+                    tenant=envelope.tenant,
+                )
+        except IntegrityError:
+            return False
+        handler(envelope)
+    return True
+
+
+class ConsumerRegistry:
+    """The in-process consumers of integration events: by event type, a name and a handler."""
+
+    def __init__(self) -> None:
+        self._consumers: defaultdict[str, dict[str, EnvelopeHandler]] = defaultdict(dict)
+
+    def register(self, consumer: str, event_type: str, handler: EnvelopeHandler) -> None:
+        """Have ``consumer`` handle every envelope of ``event_type`` (once per event id)."""
+        self._consumers[event_type][consumer] = handler
+
+    def consumers_for(self, event_type: str) -> list[tuple[str, EnvelopeHandler]]:
+        """Return the (name, handler) pairs for ``event_type``, in registration order."""
+        return list(self._consumers.get(event_type, {}).items())
+
+
+_registry = ConsumerRegistry()
+
+
+def consumer_registry() -> ConsumerRegistry:
+    """Return the process-wide registry that each context's ``AppConfig.ready`` fills."""
+    return _registry

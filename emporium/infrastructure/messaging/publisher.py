@@ -1,0 +1,146 @@
+# kombu ships no type hints.
+# mypy: disable-error-code="no-untyped-call"
+"""Publishing integration events: to RabbitMQ with confirms, or in-process without a broker."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from kombu.connection import Connection
+from kombu.entity import Exchange
+from kombu.messaging import Producer
+
+from emporium.infrastructure.messaging.inbox import (
+    ConsumerRegistry,
+    consume_once,
+    consumer_registry,
+)
+from emporium.shared_kernel.events import EventEnvelope
+
+logger = logging.getLogger(__name__)
+
+#: The durable topic exchange of API.md; routing key ``<context>.<event>``.
+EXCHANGE_NAME = "emporium.events"
+
+
+def events_exchange() -> Exchange:
+    """Return the exchange every integration event is published to."""
+    return Exchange(EXCHANGE_NAME, type="topic", durable=True)
+
+
+class Publisher(Protocol):
+    """Sends envelopes on; ``publish`` returns only once the event is safely handed over."""
+
+    def publish(self, envelope: EventEnvelope) -> None:
+        """Deliver ``envelope``; raise if it cannot be confirmed."""
+        ...
+
+    def close(self) -> None:
+        """Release whatever the publisher holds (a broker connection)."""
+        ...
+
+
+class KombuPublisher:
+    """Publish to RabbitMQ with publisher confirms: ``publish`` returns after the broker's ack.
+
+    The connection opens (and the exchange is declared) on first use and after any failure, so
+    a relay outlives a broker restart: the failed publish raises, the next one reconnects.
+    """
+
+    def __init__(self, url: str | None = None, connect_timeout: float = 5.0) -> None:
+        self.url = url or settings.CELERY_BROKER_URL
+        if not self.url:
+            raise ValueError("KombuPublisher needs a broker URL (CELERY_BROKER_URL)")
+        self.connect_timeout = connect_timeout
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+
+    def start(self) -> None:
+        """Connect with publisher confirms on and declare the exchange (idempotent)."""
+        if self._producer is not None:
+            return
+        connection = Connection(
+            self.url,
+            connect_timeout=self.connect_timeout,
+            transport_options={"confirm_publish": True},
+        )
+        try:
+            connection.ensure_connection(max_retries=1)
+            channel = connection.channel()
+            exchange = events_exchange()
+            exchange.declare(channel=channel)
+            self._producer = Producer(channel, exchange=exchange)
+        except BaseException:
+            connection.release()
+            raise
+        self._connection = connection
+
+    def publish(self, envelope: EventEnvelope) -> None:
+        """Publish ``envelope`` persistently and wait for the broker's confirm."""
+        self.start()
+        assert self._producer is not None
+        try:
+            # With confirm_publish the channel waits for basic.ack and raises on a nack.
+            self._producer.publish(
+                envelope.to_json(),
+                routing_key=envelope.type,
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                retry=False,
+                message_id=str(envelope.id),
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection, if open; the next publish opens a new one."""
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:  # a dead connection cannot be closed cleanly
+                logger.debug("closing the broker connection failed", exc_info=True)
+
+
+class InProcessPublisher:
+    """Without a broker: hand each envelope to the in-process consumers, each once per event.
+
+    A consumer that raises makes ``publish`` raise, so the relay keeps the row and tries again;
+    the consumers that already succeeded skip the event then (their inbox has it).
+    """
+
+    def __init__(self, registry: ConsumerRegistry | None = None, using: str = "default") -> None:
+        self.registry = registry or consumer_registry()
+        self.using = using
+
+    def publish(self, envelope: EventEnvelope) -> None:
+        """Run every consumer of the envelope's type; raise the first failure after trying all."""
+        failure: BaseException | None = None
+        for name, handler in self.registry.consumers_for(envelope.type):
+            try:
+                consume_once(name, envelope, handler, using=self.using)
+            except Exception as exc:
+                logger.exception(
+                    "Consumer %s failed on %s %s",
+                    name,
+                    envelope.type,
+                    envelope.id,
+                    extra={"event_id": str(envelope.id), "event_type": envelope.type},
+                )
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def default_publisher() -> KombuPublisher | InProcessPublisher:
+    """Return the broker's publisher when one is configured, else the in-process one."""
+    if settings.CELERY_BROKER_URL:
+        return KombuPublisher()
+    return InProcessPublisher()
