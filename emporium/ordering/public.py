@@ -8,6 +8,7 @@ from emporium.ordering.domain.events import (
     OrderPaid,
     OrderPlaced,
 )
+from emporium.ordering.payable import OrderToPay, lock_order_to_pay
 
 __all__ = [
     "FulfilmentRequested",
@@ -15,5 +16,7 @@ __all__ = [
     "OrderFulfilled",
     "OrderPaid",
     "OrderPlaced",
+    "OrderToPay",
+    "lock_order_to_pay",
     "mark_order_paid",
 ]

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.apps import apps
-from django.db import OperationalError, transaction
-
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.ordering import public as ordering
 from emporium.payments import models as rows
 from emporium.payments.application.ports import PayableOrder
 from emporium.payments.domain.payment import Payment, PaymentStatus
-from emporium.shared_kernel.errors import Conflict
 from emporium.shared_kernel.messagebus import MessageBus
 from emporium.tenancy.public import current_tenant_slug
 
@@ -87,22 +83,13 @@ class DjangoPaymentsUnitOfWork(DjangoUnitOfWork):
 
 
 class OrdersForPayments:
-    """Payments' view of ordering: the order's row read through the app registry."""
+    """Payments' view of ordering, through its public module."""
 
     def lock(self, order_id: UUID) -> PayableOrder | None:
-        order_model = apps.get_model("ordering", "Order")
-        try:
-            # A savepoint: a lock refused on PostgreSQL leaves the request's transaction usable.
-            with transaction.atomic():
-                row = order_model.objects.select_for_update(nowait=True).filter(pk=order_id).first()
-        except OperationalError:
-            raise Conflict(
-                "Another payment of this order is in flight; retry later.",
-                code="payment-in-flight",
-            ) from None
-        if row is None:
+        order = ordering.lock_order_to_pay(order_id)
+        if order is None:
             return None
-        return PayableOrder(row.id, row.customer_id, row.status, row.total)
+        return PayableOrder(order.id, order.customer_id, order.status, order.total)
 
     def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
         ordering.mark_order_paid(order_id, payment_id)

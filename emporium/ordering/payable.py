@@ -1,0 +1,37 @@
+"""What the payments context needs of an order, read under the order's lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db import OperationalError, transaction
+
+from emporium.ordering import models as rows
+from emporium.shared_kernel.errors import Conflict
+from emporium.shared_kernel.money import Money
+
+
+@dataclass(frozen=True)
+class OrderToPay:
+    """An order as a payment sees it."""
+
+    id: UUID
+    customer_id: UUID
+    status: str
+    total: Money
+
+
+def lock_order_to_pay(order_id: UUID) -> OrderToPay | None:
+    """Lock the order for a payment (409 if another holds it); None if there is no such order."""
+    try:
+        # A savepoint: a lock refused on PostgreSQL leaves the request's transaction usable.
+        with transaction.atomic():
+            row = rows.Order.objects.select_for_update(nowait=True).filter(pk=order_id).first()
+    except OperationalError:
+        raise Conflict(
+            "Another payment of this order is in flight; retry later.", code="payment-in-flight"
+        ) from None
+    if row is None:
+        return None
+    return OrderToPay(row.id, row.customer_id, row.status, row.total)
