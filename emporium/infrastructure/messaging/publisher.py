@@ -49,11 +49,15 @@ class KombuPublisher:
     a relay outlives a broker restart: the failed publish raises, the next one reconnects.
     """
 
-    def __init__(self, url: str | None = None, connect_timeout: float = 5.0) -> None:
+    def __init__(
+        self, url: str | None = None, connect_timeout: float = 5.0, confirm_timeout: float = 10.0
+    ) -> None:
         self.url = url or settings.CELERY_BROKER_URL
         if not self.url:
             raise ValueError("KombuPublisher needs a broker URL (CELERY_BROKER_URL)")
         self.connect_timeout = connect_timeout
+        # A broker that never confirms fails the publish instead of holding the relay's locks.
+        self.confirm_timeout = confirm_timeout
         self._connection: Connection | None = None
         self._producer: Producer | None = None
 
@@ -90,11 +94,19 @@ class KombuPublisher:
                 content_encoding="utf-8",
                 delivery_mode=2,
                 retry=False,
+                confirm_timeout=self.confirm_timeout,
                 message_id=str(envelope.id),
             )
         except BaseException:
             self.close()
             raise
+
+    @property
+    def confirms(self) -> bool:
+        """Return whether the open connection has publisher confirms on."""
+        if self._connection is None:
+            return False
+        return bool(getattr(self._connection.connection, "confirm_publish", False))
 
     def close(self) -> None:
         """Close the connection, if open; the next publish opens a new one."""

@@ -249,6 +249,7 @@ def test_the_kombu_publisher_sends_the_envelope_to_the_topic_exchange() -> None:
     publisher = KombuPublisher()
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
         publisher.start()  # declares the exchange, so the test queue can be bound to it
+        assert publisher.confirms
         exchange = Exchange(EXCHANGE_NAME, type="topic", durable=True, passive=True)
         queue = Queue(
             f"{context}-relay-test",
@@ -373,3 +374,29 @@ def test_the_default_publisher_follows_the_broker_setting(
     assert isinstance(publisher_module.default_publisher(), InProcessPublisher)
     monkeypatch.setattr(settings, "CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
     assert isinstance(publisher_module.default_publisher(), KombuPublisher)
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
+def test_a_dropped_broker_connection_fails_one_publish_and_the_next_batch_reconnects() -> None:
+    import socket
+
+    first, second = envelope(1), envelope(2)
+    publisher = KombuPublisher()
+    try:
+        store(first)
+        assert relay_batch(publisher) == 1
+        # The broker goes away under the open connection (a restart, a network cut).
+        sock = publisher._connection.connection.transport.sock  # type: ignore[union-attr]
+        sock.shutdown(socket.SHUT_RDWR)
+        store(second)
+
+        assert relay_batch(publisher) == 0
+        row = OutboxMessage.objects.using("admin").get(id=second.id)
+        assert (row.published_at, row.attempts) == (None, 1)
+
+        assert relay_batch(publisher) == 1
+        assert unpublished_ids() == []
+    finally:
+        publisher.close()
