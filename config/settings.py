@@ -222,6 +222,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-idempotency-keys": {"task": "identity.purge_idempotency_keys", "schedule": 3600.0},
     "warm-catalog-caches": {"task": "catalog.warm_all_tenants", "schedule": 900.0},
+    # expires: relay runs must not pile up while the workers are down.
+    "relay-outbox": {
+        "task": "infrastructure.relay_outbox",
+        "schedule": 2.0,
+        "options": {"expires": 10},
+    },
+    "prune-outbox": {"task": "infrastructure.prune_outbox", "schedule": 86400.0},
 }
 
 # --- e-mail ---------------------------------------------------------------------------------
