@@ -37,3 +37,22 @@ class Payment(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"payment {self.id} ({self.status})"
+
+
+class ProcessedWebhook(TenantOwnedModel):
+    """A provider's webhook event already applied: a repeat of its id changes nothing."""
+
+    provider = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=100)
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "provider", "event_id"], name="payments_webhook_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} event {self.event_id}"

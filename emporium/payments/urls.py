@@ -3,8 +3,14 @@
 from django.urls import path
 
 from emporium.payments.api.views import PayOrderView, RefundPaymentView
+from emporium.payments.api.webhooks import PaymentWebhookView
 
 urlpatterns = [
     path("orders/<uuid:pk>/payments/", PayOrderView.as_view(), name="order-payments"),
     path("payments/<uuid:pk>/refunds/", RefundPaymentView.as_view(), name="payment-refunds"),
+    path(
+        "webhooks/payments/<str:provider>/",
+        PaymentWebhookView.as_view(),
+        name="payment-webhooks",
+    ),
 ]

@@ -45,6 +45,14 @@ def enabled_payment_methods() -> list[str]:
     return [str(method) for method in methods or []]
 
 
+def webhook_secret() -> str:
+    """Return the current tenant's webhook signing secret (never shown by the API)."""
+    from emporium.tenancy.models import TenantSettings  # late: models import this module
+
+    secret: str = TenantSettings.objects.values_list("webhook_secret", flat=True).get()
+    return secret
+
+
 def active_tenants() -> list[TenantRef]:
     """Return every active tenant (a platform read: the tenant table is not tenant-owned)."""
     from emporium.tenancy.models import Tenant  # late: models import this module
@@ -80,4 +88,5 @@ __all__ = [
     "shop_name",
     "shop_terms",
     "tenant_context",
+    "webhook_secret",
 ]

@@ -256,6 +256,14 @@ CALLS = [
         everyone(201, customer=403, **ORDER_OWNER),
         path=lambda w, r: f"api/v1/payments/{new_payment(w)}/refunds/",
     ),
+    # Called by the provider, not a user: no token counts, only a valid X-Signature (none here).
+    Call(
+        "api/v1/webhooks/payments/<str:provider>/",
+        "post",
+        everyone(401),
+        path=lambda w, r: "api/v1/webhooks/payments/card/",
+        body=lambda w, r: {"id": _unique("evt"), "type": "payment.captured", "data": {}},
+    ),
     Call(
         "api/v1/products/<uuid:product_id>/stock/",
         "get",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings as django_settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 
 from emporium.identity.public import Owner, TenantAPIView
 from emporium.infrastructure.bus import message_bus
+from emporium.payments.public import available_methods
 from emporium.shared_kernel.money import CURRENCIES
 from emporium.tenancy.application.use_cases import ChangeSettings, change_settings
 from emporium.tenancy.context import require_tenant
@@ -21,8 +21,8 @@ from emporium.tenancy.repository import DjangoTenancyUnitOfWork
 
 
 def available_payment_methods() -> list[str]:
-    """Return the payment methods this deployment offers."""
-    return list(django_settings.EMPORIUM_PAYMENT_METHODS)
+    """Return the payment methods this deployment offers: those the payments registry knows."""
+    return available_methods()
 
 
 class SettingsView(TenantAPIView):
