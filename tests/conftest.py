@@ -118,11 +118,14 @@ if ON_POSTGRES:
             os.environ.get("DATABASE_BOOTSTRAP_URL") or settings.DATABASE_ADMIN_URL
         )
         worker = os.environ.get("PYTEST_XDIST_WORKER")
-        name = f"{owner.database}_{worker}" if worker else owner.database
+        # Unique per run, so that two runs at once (two checkouts, CI) never drop each other's.
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+        name = f"{owner.database}_{worker}_{run}" if worker else owner.database
         with django_db_blocker.unblock():  # type: ignore[attr-defined]
             _require_migrated()
             if worker:
                 connections.close_all()
+                _close_pools()  # pooled connections to the template would block the copy
                 clone_database(bootstrap, owner, app, name)
             _point_connections_at(name)
         yield

@@ -8,6 +8,7 @@ migrations and the few cross-tenant processes, and bypasses Row-Level Security; 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -129,24 +130,31 @@ def grant_application_privileges(owner: PgTarget, app: PgTarget, *, allow_trunca
         )
 
 
-def clone_database(bootstrap: PgTarget, owner: PgTarget, app: PgTarget, target: str) -> None:
-    """Replace ``target`` with a fresh copy of the owner's database (per-worker test databases)."""
+def clone_database(
+    bootstrap: PgTarget, owner: PgTarget, app: PgTarget, target: str, attempts: int = 40
+) -> None:
+    """Replace ``target`` with a fresh copy of the owner's database (per-worker test databases).
+
+    PostgreSQL refuses to copy a database while a session is connected to it, and the other
+    test workers connect briefly to check it is migrated: wait for them rather than cut them off.
+    """
     template = owner.database
     with psycopg.connect(bootstrap.with_database("postgres").conninfo, autocommit=True) as conn:
-        cur = conn.cursor()
-        cur.execute(
+        conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
         )
-        cur.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-            [template],
+        create = sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
+            sql.Identifier(target), sql.Identifier(template), sql.Identifier(owner.user)
         )
-        cur.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {} OWNER {}").format(
-                sql.Identifier(target), sql.Identifier(template), sql.Identifier(owner.user)
-            )
-        )
-        cur.execute(
+        for attempt in range(attempts):
+            try:
+                conn.execute(create)
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.25)
+        conn.execute(
             sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
                 sql.Identifier(target), sql.Identifier(app.user)
             )
