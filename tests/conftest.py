@@ -32,10 +32,11 @@ def _isolate_caches_per_worker() -> None:
     deletes only this worker's keys.
     """
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    run = settings.DATABASES["default"]["NAME"]
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:8]
+    database = Path(str(settings.DATABASES["default"]["NAME"])).name
     for alias in ("default", "platform"):
         base = settings.CACHES[alias].get("KEY_PREFIX", "")
-        settings.CACHES[alias]["KEY_PREFIX"] = f"{base}-{Path(str(run)).name}-{worker}"
+        settings.CACHES[alias]["KEY_PREFIX"] = f"{base}-{database}-{worker}-{run}"
 
 
 _isolate_caches_per_worker()
