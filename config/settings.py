@@ -260,7 +260,6 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 LOGIN_URL = "admin:login"
 EMPORIUM_TOKEN_TTL = timedelta(hours=_int("EMPORIUM_TOKEN_TTL_HOURS", 24))
-EMPORIUM_PAYMENT_METHODS = _list("EMPORIUM_PAYMENT_METHODS") or ["card"]
 # How long a placed, unpaid order holds its stock.
 EMPORIUM_RESERVATION_HOLD = timedelta(minutes=_int("EMPORIUM_RESERVATION_MINUTES", 15))
 
