@@ -9,6 +9,7 @@ from emporium.ordering.domain.events import (
     OrderPlaced,
 )
 from emporium.ordering.payable import OrderToPay, lock_order_to_pay
+from emporium.ordering.signals import order_placed
 
 __all__ = [
     "FulfilmentRequested",
@@ -19,4 +20,5 @@ __all__ = [
     "OrderToPay",
     "lock_order_to_pay",
     "mark_order_paid",
+    "order_placed",
 ]

@@ -7,3 +7,11 @@ class PaymentsConfig(AppConfig):
     name = "emporium.payments"
     label = "payments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from emporium.infrastructure.bus import message_bus
+        from emporium.infrastructure.signals import forward_to
+        from emporium.payments.domain.events import PaymentCaptured
+        from emporium.payments.signals import payment_processed
+
+        message_bus().register(PaymentCaptured, forward_to(payment_processed, sender=self.name))

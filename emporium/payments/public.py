@@ -1,8 +1,9 @@
-"""What other contexts may use of payments: the payment methods this deployment offers."""
+"""What other contexts may use of payments: the methods offered, the payment signal."""
 
 from __future__ import annotations
 
 from emporium.payments.registry import providers
+from emporium.payments.signals import payment_processed
 
 
 def available_methods() -> list[str]:
@@ -10,4 +11,4 @@ def available_methods() -> list[str]:
     return sorted(providers())
 
 
-__all__ = ["available_methods"]
+__all__ = ["available_methods", "payment_processed"]
