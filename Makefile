@@ -57,6 +57,7 @@ test: lint test-all ## Lint, then the whole test suite (real services where they
 
 test-all: install db-setup-test ## The whole test suite, without lint
 	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests
+	$(VENV)/bin/pytest -q packages/emporium-paypal/tests
 
 test-unit: install ## Domain and application tests only (no database, seconds)
 	$(VENV)/bin/pytest tests/unit
