@@ -42,7 +42,7 @@ lint: install ## ruff, mypy, import-linter contracts and the migrations check
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(PY) manage.py makemigrations --check --dry-run
+	SQLITE_PATH=":memory:" $(PY) manage.py makemigrations --check --dry-run
 
 format: install ## Format and autofix with ruff
 	$(VENV)/bin/ruff format .
