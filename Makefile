@@ -15,7 +15,7 @@ TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scri
 .PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean bench-tenancy bench-http
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
