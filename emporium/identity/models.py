@@ -187,6 +187,11 @@ def account_of(user: object) -> User:
     return user
 
 
+def account_email(user_id: str) -> str:
+    """Return the e-mail address of account ``user_id`` in the current tenant; raise if none."""
+    return str(User.objects.values_list("email", flat=True).get(id=user_id))
+
+
 class IdempotencyRecord(TenantOwnedModel):
     """An ``Idempotency-Key`` of one account: claimed while its request runs, then its answer."""
 

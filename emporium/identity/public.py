@@ -4,7 +4,7 @@ from emporium.identity.api.base import TenantAPIView
 from emporium.identity.domain.events import CustomerRegistered
 from emporium.identity.domain.roles import Role
 from emporium.identity.idempotency import IdempotentCreateMixin
-from emporium.identity.models import account_of
+from emporium.identity.models import account_email, account_of
 from emporium.identity.permissions import Owner, ShopStaff, SignedIn, roles
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "ShopStaff",
     "SignedIn",
     "TenantAPIView",
+    "account_email",
     "account_of",
     "roles",
 ]

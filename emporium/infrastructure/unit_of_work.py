@@ -8,8 +8,10 @@ from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
+from django.conf import settings
 from django.db import transaction
 
+from emporium.infrastructure.messaging.relay import deliver_in_process
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.events import DomainEvent, EventEnvelope
@@ -71,15 +73,23 @@ class DjangoUnitOfWork:
         events = list(self.collect_new_events())
         if events:
             tenant = self._tenant() if callable(self._tenant) else self._tenant
-            rows = [OutboxMessage.from_envelope(EventEnvelope.wrap(e, tenant)) for e in events]
+            envelopes = [EventEnvelope.wrap(e, tenant) for e in events]
+            rows = [OutboxMessage.from_envelope(envelope) for envelope in envelopes]
             OutboxMessage.objects.using(self.using).bulk_create(rows)
             # Handlers run in the context that committed (its tenant, its request id), even when
             # the outermost commit happens after that context was left. robust: whatever a
             # handler does, the caller's commit has happened and stands.
             context = contextvars.copy_context()
-            dispatch = partial(context.run, self.bus.handle, events)
+            dispatch = partial(context.run, self._after_commit, events, envelopes)
             transaction.on_commit(dispatch, using=self.using, robust=True)
         self._committed = True
+
+    def _after_commit(self, events: list[DomainEvent], envelopes: list[EventEnvelope]) -> None:
+        self.bus.handle(events)
+        # Without a broker no relay and no consumer process runs: deliver here what the relay
+        # would publish, so the embedded default behaves like production.
+        if not settings.CELERY_BROKER_URL:
+            deliver_in_process(envelopes, using=self.using)
 
     def rollback(self) -> None:
         """Mark the transaction for rollback; nothing it wrote or scheduled survives."""

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from emporium.identity.public import account_email
 from emporium.notifications.application.ports import Message
 from emporium.tenancy.public import shop_name
 
@@ -51,3 +52,10 @@ class TenantShopDirectory:
         # tenancy.public exports no selector for a tenant's name yet; read the row through the
         # app registry until it does, rather than importing tenancy's models.
         return shop_name()
+
+
+class AccountDirectory:
+    """Implement ``CustomerDirectory`` with identity's accounts of the tenant in context."""
+
+    def email_of(self, user_id: str) -> str:
+        return account_email(user_id)

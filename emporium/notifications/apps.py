@@ -11,25 +11,41 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Imported here: identity's public module loads models, which need the registry ready.
-        from emporium.identity.public import CustomerRegistered
-        from emporium.infrastructure.bus import message_bus
+        # Imported here: the adapters load identity's public module, which needs the registry.
+        from emporium.infrastructure.messaging.inbox import consumer_registry
         from emporium.notifications import adapters
-        from emporium.notifications.application.welcome import send_welcome
+        from emporium.notifications.application import consumers
 
-        bus = message_bus()
-        # ready() may run again when a test reloads the app registry; welcome each customer once.
-        if any(
-            getattr(h, "func", None) is send_welcome for h in bus.handlers_for(CustomerRegistered)
-        ):
-            return
-        bus.register(
-            CustomerRegistered,
+        email, renderer = adapters.DjangoEmailSender(), adapters.DjangoTemplateRenderer()
+        shops = adapters.TenantShopDirectory()
+        registry = consumer_registry()
+        # Registering by name replaces, so a second ready() (a test reloading apps) adds nothing.
+        # The welcome e-mail and push are two consumers, each with its own inbox entry: a failed
+        # e-mail is retried without pushing a second time.
+        registry.register(
+            "welcome-email",
+            "identity.customer_registered",
             partial(
-                send_welcome,
-                email_sender=adapters.DjangoEmailSender(),
+                consumers.send_welcome_email, email_sender=email, renderer=renderer, shops=shops
+            ),
+        )
+        registry.register(
+            "welcome-push",
+            "identity.customer_registered",
+            partial(
+                consumers.send_welcome_push,
                 push_notifier=adapters.LoggingPushNotifier(),
-                renderer=adapters.DjangoTemplateRenderer(),
-                shops=adapters.TenantShopDirectory(),
+                shops=shops,
+            ),
+        )
+        registry.register(
+            "order-confirmation",
+            "ordering.order_placed",
+            partial(
+                consumers.send_order_confirmation,
+                email_sender=email,
+                renderer=renderer,
+                shops=shops,
+                customers=adapters.AccountDirectory(),
             ),
         )

@@ -31,7 +31,9 @@ class RefusingEmailBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def tenants(acme_and_globex):
+def tenants(acme_and_globex, settings):
+    # No broker: the welcome consumers run in-process after the commit, as under `make run`.
+    settings.CELERY_BROKER_URL = ""
     return acme_and_globex
 
 
@@ -306,9 +308,13 @@ def test_a_failing_email_backend_still_registers_and_still_pushes(
     pushes = [r for r in caplog.records if r.name == "emporium.notifications.push"]
     assert [(r.push_user_id, r.push_title) for r in pushes] == [(user_id, "Welcome to Acme Inc.")]
     [failure] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    event_id = str(OutboxMessage.objects.get(type="identity.customer_registered").id)
-    assert failure.getMessage() == f"welcome e-mail failed for event {event_id}"
+    row = OutboxMessage.objects.get(type="identity.customer_registered")
+    assert failure.getMessage() == (
+        f"Consumer welcome-email failed on identity.customer_registered {row.id}"
+    )
     assert mail.outbox == []
+    # Kept for a retry, which will not push again: the push consumer has the event in its inbox.
+    assert (row.published_at, row.attempts) == (None, 1)
 
 
 def test_anonymous_registrations_are_throttled_per_ip(tenants, monkeypatch) -> None:
@@ -326,10 +332,24 @@ def test_anonymous_registrations_are_throttled_per_ip(tenants, monkeypatch) -> N
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_commit_welcomes_the_customer_from_inside_the_request(acme_and_globex) -> None:
+def test_a_real_commit_welcomes_the_customer_from_inside_the_request(tenants) -> None:
     response = post(ADA)
 
     assert response.status_code == 201
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["ada@example.com"], "Welcome to Acme Inc.")
     ]
+
+
+def test_with_a_broker_the_welcome_waits_for_the_relay_and_the_consumers(
+    tenants, committed, settings
+) -> None:
+    acme, _ = tenants
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@broker.invalid:5672//"
+
+    with committed(acme):
+        post(ADA)
+
+    assert mail.outbox == []
+    [row] = OutboxMessage.objects.filter(type="identity.customer_registered")
+    assert (row.published_at, row.attempts) == (None, 0)

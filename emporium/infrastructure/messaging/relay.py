@@ -10,8 +10,9 @@ from django.db import connections, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from emporium.infrastructure.messaging.publisher import Publisher
+from emporium.infrastructure.messaging.publisher import InProcessPublisher, Publisher
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.shared_kernel.events import EventEnvelope
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,30 @@ def _publish(publisher: Publisher, rows: list[OutboxMessage], using: str) -> int
             extra={"event_id": str(row.id), "event_type": row.type},
         )
     return len(confirmed)
+
+
+def deliver_in_process(envelopes: list[EventEnvelope], using: str = "default") -> int:
+    """Hand just-committed envelopes to the in-process consumers; return how many were delivered.
+
+    Each envelope is tried on its own, so one failing consumer delays no other event; a failure
+    stays on its row (unpublished, attempts counted) for ``relay_outbox`` to retry.
+    """
+    publisher = InProcessPublisher(using=using)
+    delivered = 0
+    for envelope in envelopes:
+        try:
+            publisher.publish(envelope)
+        except Exception as error:  # noqa: BLE001  (logged by the publisher, kept on the row)
+            reason = f"{type(error).__name__}: {error}"[:_ERROR_LIMIT]
+            OutboxMessage.objects.using(using).filter(id=envelope.id).update(
+                attempts=F("attempts") + 1, last_error=reason
+            )
+            continue
+        OutboxMessage.objects.using(using).filter(id=envelope.id).update(
+            published_at=timezone.now()
+        )
+        delivered += 1
+    return delivered
 
 
 def prune_published(older_than: timedelta, using: str = RELAY_DATABASE) -> int:

@@ -1,0 +1,84 @@
+"""The notifications consumers of integration events: each raises when its send fails."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from emporium.notifications.application.ports import (
+    EmailSender,
+    MessageRenderer,
+    PushNotifier,
+    ShopDirectory,
+)
+
+WELCOME_TEMPLATE = "notifications/welcome.txt"
+ORDER_CONFIRMATION_TEMPLATE = "notifications/order_confirmation.txt"
+
+
+class Envelope(Protocol):
+    """What a consumer reads of an integration event's envelope."""
+
+    @property
+    def aggregate_id(self) -> str: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+class CustomerDirectory(Protocol):
+    """Knows where to reach a customer of the current shop."""
+
+    def email_of(self, user_id: str) -> str:
+        """Return the e-mail address of the account ``user_id``; raise if there is none."""
+        ...
+
+
+def send_welcome_email(
+    envelope: Envelope,
+    *,
+    email_sender: EmailSender,
+    renderer: MessageRenderer,
+    shops: ShopDirectory,
+) -> None:
+    """E-mail the welcome of ``identity.customer_registered`` to the new customer."""
+    context = {"shop_name": shops.current_name(), "customer_name": envelope.payload["name"]}
+    message = renderer.render(WELCOME_TEMPLATE, context)
+    email_sender.send(envelope.payload["email"], message.subject, message.body)
+
+
+def send_welcome_push(
+    envelope: Envelope, *, push_notifier: PushNotifier, shops: ShopDirectory
+) -> None:
+    """Push the welcome of ``identity.customer_registered`` to the new account."""
+    title = f"Welcome to {shops.current_name()}"
+    body = f"Hi {envelope.payload['name']}, your account is ready."
+    push_notifier.notify(envelope.aggregate_id, title, body)
+
+
+def send_order_confirmation(
+    envelope: Envelope,
+    *,
+    email_sender: EmailSender,
+    renderer: MessageRenderer,
+    shops: ShopDirectory,
+    customers: CustomerDirectory,
+) -> None:
+    """E-mail the customer of ``ordering.order_placed`` its lines and total."""
+    payload = envelope.payload
+    lines = "\n".join(
+        f"{line['quantity']} x {line['name']}: {_money(line['line_total'])}"
+        for line in payload["lines"]
+    )
+    context = {
+        "shop_name": shops.current_name(),
+        "order_id": envelope.aggregate_id,
+        "lines": lines,
+        "total": _money(payload["total"]),
+    }
+    message = renderer.render(ORDER_CONFIRMATION_TEMPLATE, context)
+    email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
+
+
+def _money(value: Mapping[str, str]) -> str:
+    return f"{value['amount']} {value['currency']}"
