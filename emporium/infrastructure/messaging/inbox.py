@@ -65,6 +65,10 @@ class ConsumerRegistry:
         """Have ``consumer`` handle every envelope of ``event_type`` (once per event id)."""
         self._consumers[event_type][consumer] = handler
 
+    def event_types(self) -> list[str]:
+        """Return the event types that have at least one consumer."""
+        return [event_type for event_type, named in self._consumers.items() if named]
+
     def consumers_for(self, event_type: str) -> list[tuple[str, EnvelopeHandler]]:
         """Return the (name, handler) pairs for ``event_type``, in registration order."""
         return list(self._consumers.get(event_type, {}).items())

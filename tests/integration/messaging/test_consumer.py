@@ -1,0 +1,110 @@
+"""Consumers on RabbitMQ: the relay and ``consume_events`` confirm an order once; poison dies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+
+from emporium.infrastructure.messaging.consumer import (
+    DEAD_LETTER_QUEUE,
+    MAX_DELIVERIES,
+    EventConsumer,
+    dead_letter_queue,
+)
+from emporium.infrastructure.messaging.inbox import ConsumerRegistry
+from emporium.infrastructure.messaging.publisher import KombuPublisher
+from emporium.infrastructure.messaging.relay import relay_batch
+from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.shared_kernel.events import EventEnvelope
+from tests.integration.notifications.test_order_confirmation import order_placed
+
+BOTH = pytest.mark.django_db(transaction=True, databases=["default", "admin"])
+
+
+@pytest.fixture
+def ada(acme_and_globex: Any, make_account: Any) -> Any:
+    acme, _ = acme_and_globex
+    return make_account(acme, "ada@example.com", "customer")
+
+
+def purge(queue: Any) -> None:
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
+        bound = queue(connection.default_channel)
+        bound.declare()
+        bound.purge()
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
+def test_relay_and_consumer_deliver_one_confirmation_through_rabbitmq(ada: Any) -> None:
+    purge(EventConsumer("order-confirmation").queue())
+    placed = order_placed(str(ada.id))
+    with transaction.atomic():
+        OutboxMessage.from_envelope(placed).save()
+    publisher = KombuPublisher()
+    try:
+        assert relay_batch(publisher) >= 1
+        publisher.publish(placed)  # a duplicate, as after a relay died before marking the row
+    finally:
+        publisher.close()
+
+    call_command("consume_events", consumer="order-confirmation", once=True, idle=0.5)
+
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["ada@example.com"]
+    assert "Total: 21.60 USD" in confirmation.body
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
+def test_a_poison_message_is_retried_then_dead_lettered() -> None:
+    from kombu import Connection
+
+    calls: list[uuid.UUID] = []
+
+    def poisoned(item: EventEnvelope) -> None:
+        calls.append(item.id)
+        raise RuntimeError("cannot handle this")
+
+    registry = ConsumerRegistry()
+    registry.register("probe-poison", "probe.poisoned", poisoned)
+    consumer = EventConsumer("probe-poison", registry=registry)
+    purge(consumer.queue())
+    purge(dead_letter_queue())
+    item = EventEnvelope(
+        id=uuid.uuid4(),
+        type="probe.poisoned",
+        occurred_at=datetime(2026, 11, 25, 12, tzinfo=UTC),
+        tenant=None,
+        aggregate_id="poison-1",
+        aggregate_version=1,
+        payload={},
+    )
+    publisher = KombuPublisher()
+    try:
+        publisher.publish(item)
+    finally:
+        publisher.close()
+
+    consumer.run(once=True, idle=0.5)
+
+    assert calls == [item.id] * MAX_DELIVERIES
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
+        dead = dead_letter_queue()(connection.default_channel)
+        message = dead.get(no_ack=False)
+        assert message is not None
+        assert message.delivery_info["routing_key"] == "probe.poisoned"
+        assert message.properties["message_id"] == str(item.id)
+        assert dead.name == DEAD_LETTER_QUEUE
+        message.ack()
