@@ -108,3 +108,51 @@ def test_a_poison_message_is_retried_then_dead_lettered() -> None:
         assert message.properties["message_id"] == str(item.id)
         assert dead.name == DEAD_LETTER_QUEUE
         message.ack()
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
+def test_a_worker_dying_before_the_ack_gets_the_message_again_and_acts_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kombu import Connection
+    from kombu.message import Message
+
+    calls: list[uuid.UUID] = []
+    registry = ConsumerRegistry()
+    registry.register("probe-dying", "probe.dying", lambda item: calls.append(item.id))
+    consumer = EventConsumer("probe-dying", registry=registry)
+    purge(consumer.queue())
+    item = EventEnvelope(
+        id=uuid.uuid4(),
+        type="probe.dying",
+        occurred_at=datetime(2026, 11, 25, 12, tzinfo=UTC),
+        tenant=None,
+        aggregate_id="dying-1",
+        aggregate_version=1,
+        payload={},
+    )
+    publisher = KombuPublisher()
+    try:
+        publisher.publish(item)
+    finally:
+        publisher.close()
+
+    def die(self: Message) -> None:
+        raise KeyboardInterrupt("worker killed after the commit, before the ack")
+
+    # The handler's transaction has committed when the worker dies: the message stays unacked.
+    with monkeypatch.context() as patched:
+        patched.setattr(Message, "ack", die)
+        with pytest.raises(KeyboardInterrupt):
+            consumer.run(once=True, idle=0.5)
+    assert calls == [item.id]
+
+    redelivered = EventConsumer("probe-dying", registry=registry)
+    redelivered.run(once=True, idle=0.5)
+
+    assert calls == [item.id]  # redelivered, skipped by the inbox, acked
+    assert redelivered.handled == 1
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
+        assert consumer.queue()(connection.default_channel).get(no_ack=True) is None
