@@ -61,6 +61,13 @@ def active_tenants() -> list[TenantRef]:
     return [TenantRef(id=tenant_id, slug=slug) for tenant_id, slug in rows]
 
 
+def active_tenant(slug: str) -> TenantRef | None:
+    """Return the active tenant named ``slug`` (the cached host lookup), or None."""
+    from emporium.tenancy.resolution import active_tenant as lookup  # late: it imports models
+
+    return lookup(slug)
+
+
 def shop_name() -> str:
     """Return the current tenant's display name."""
     from emporium.tenancy.models import Tenant  # late: models import this module
@@ -78,6 +85,7 @@ __all__ = [
     "TenantOwnedModel",
     "TenantRef",
     "TenantTask",
+    "active_tenant",
     "active_tenants",
     "carry_context",
     "current_tenant",

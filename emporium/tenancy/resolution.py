@@ -121,6 +121,14 @@ def resolve_tenant(host: str, header: str | None) -> TenantRef | None:
     return TenantRef(id=uuid.UUID(found.id), slug=found.slug)
 
 
+def active_tenant(slug: str) -> TenantRef | None:
+    """Return the active tenant named ``slug`` (from the cached lookup), or None."""
+    found = _tenant_by_slug(slug)
+    if found is None or found.status != TenantStatus.ACTIVE.value:
+        return None
+    return TenantRef(id=uuid.UUID(found.id), slug=found.slug)
+
+
 def forget_tenant(slug: str) -> None:
     """Drop the cached lookup of ``slug`` (after a save or a suspension)."""
     platform_cache().delete(slug_key(slug))

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from emporium.infrastructure.messaging.models import InboxMessage
 from emporium.shared_kernel.events import EventEnvelope
-from emporium.tenancy.public import TenantRef, active_tenants, tenant_context
+from emporium.tenancy.public import TenantRef, active_tenant, tenant_context
 
 #: A consumer's work on one envelope; it runs inside the envelope's tenant and transaction.
 EnvelopeHandler = Callable[[EventEnvelope], None]
@@ -23,10 +23,10 @@ def resolve_tenant(slug: str | None) -> TenantRef | None:
     """Return the tenant an envelope's slug names, or None for a platform event."""
     if slug is None:
         return None
-    for tenant in active_tenants():
-        if tenant.slug == slug:
-            return tenant
-    raise UnknownTenant(f"no active tenant {slug!r}")
+    tenant = active_tenant(slug)
+    if tenant is None:
+        raise UnknownTenant(f"no active tenant {slug!r}")
+    return tenant
 
 
 def consume_once(
