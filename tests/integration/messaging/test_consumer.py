@@ -43,6 +43,25 @@ def purge(queue: Any) -> None:
         bound.purge()
 
 
+def publish_probe(event_type: str, aggregate_id: str) -> EventEnvelope:
+    """Publish a platform envelope of ``event_type`` to the real broker and return it."""
+    item = EventEnvelope(
+        id=uuid.uuid4(),
+        type=event_type,
+        occurred_at=datetime(2026, 11, 25, 12, tzinfo=UTC),
+        tenant=None,
+        aggregate_id=aggregate_id,
+        aggregate_version=1,
+        payload={},
+    )
+    publisher = KombuPublisher()
+    try:
+        publisher.publish(item)
+    finally:
+        publisher.close()
+    return item
+
+
 @pytest.mark.rabbitmq
 @pytest.mark.postgres
 @BOTH
@@ -82,20 +101,7 @@ def test_a_poison_message_is_retried_then_dead_lettered() -> None:
     consumer = EventConsumer("probe-poison", registry=registry)
     purge(consumer.queue())
     purge(dead_letter_queue())
-    item = EventEnvelope(
-        id=uuid.uuid4(),
-        type="probe.poisoned",
-        occurred_at=datetime(2026, 11, 25, 12, tzinfo=UTC),
-        tenant=None,
-        aggregate_id="poison-1",
-        aggregate_version=1,
-        payload={},
-    )
-    publisher = KombuPublisher()
-    try:
-        publisher.publish(item)
-    finally:
-        publisher.close()
+    item = publish_probe("probe.poisoned", "poison-1")
 
     consumer.run(once=True, idle=0.5)
 
@@ -124,20 +130,7 @@ def test_a_worker_dying_before_the_ack_gets_the_message_again_and_acts_once(
     registry.register("probe-dying", "probe.dying", lambda item: calls.append(item.id))
     consumer = EventConsumer("probe-dying", registry=registry)
     purge(consumer.queue())
-    item = EventEnvelope(
-        id=uuid.uuid4(),
-        type="probe.dying",
-        occurred_at=datetime(2026, 11, 25, 12, tzinfo=UTC),
-        tenant=None,
-        aggregate_id="dying-1",
-        aggregate_version=1,
-        payload={},
-    )
-    publisher = KombuPublisher()
-    try:
-        publisher.publish(item)
-    finally:
-        publisher.close()
+    item = publish_probe("probe.dying", "dying-1")
 
     def die(self: Message) -> None:
         raise KeyboardInterrupt("worker killed after the commit, before the ack")
