@@ -18,6 +18,7 @@ class NotificationsConfig(AppConfig):
 
         email, renderer = adapters.DjangoEmailSender(), adapters.DjangoTemplateRenderer()
         shops = adapters.TenantShopDirectory()
+        customers = adapters.AccountDirectory()
         registry = consumer_registry()
         # Registering by name replaces, so a second ready() (a test reloading apps) adds nothing.
         # The welcome e-mail and push are two consumers, each with its own inbox entry: a failed
@@ -46,6 +47,17 @@ class NotificationsConfig(AppConfig):
                 email_sender=email,
                 renderer=renderer,
                 shops=shops,
-                customers=adapters.AccountDirectory(),
+                customers=customers,
+            ),
+        )
+        registry.register(
+            "payment-receipt",
+            "ordering.order_paid",
+            partial(
+                consumers.send_payment_receipt,
+                email_sender=email,
+                renderer=renderer,
+                shops=shops,
+                customers=customers,
             ),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from emporium.notifications.application.ports import (
@@ -14,6 +15,7 @@ from emporium.notifications.application.ports import (
 
 WELCOME_TEMPLATE = "notifications/welcome.txt"
 ORDER_CONFIRMATION_TEMPLATE = "notifications/order_confirmation.txt"
+PAYMENT_RECEIPT_TEMPLATE = "notifications/payment_receipt.txt"
 
 
 class Envelope(Protocol):
@@ -80,5 +82,31 @@ def send_order_confirmation(
     email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
 
 
+def send_payment_receipt(
+    envelope: Envelope,
+    *,
+    email_sender: EmailSender,
+    renderer: MessageRenderer,
+    shops: ShopDirectory,
+    customers: CustomerDirectory,
+) -> None:
+    """E-mail the customer of ``ordering.order_paid`` the amount, time and id of the payment."""
+    payload = envelope.payload
+    context = {
+        "shop_name": shops.current_name(),
+        "order_id": envelope.aggregate_id,
+        "amount": _money(payload["total"]),
+        "paid_at": _utc(payload["paid_at"]),
+        "payment_id": payload["payment_id"],
+    }
+    message = renderer.render(PAYMENT_RECEIPT_TEMPLATE, context)
+    email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
+
+
 def _money(value: Mapping[str, str]) -> str:
     return f"{value['amount']} {value['currency']}"
+
+
+def _utc(value: str) -> str:
+    # Customers live in many time zones and the shop stores none of theirs: say UTC plainly.
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
