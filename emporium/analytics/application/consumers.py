@@ -1,0 +1,65 @@
+"""The sales read model's consumer of ordering's integration events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from emporium.analytics.application.ports import SalesStore
+from emporium.analytics.domain.facts import OrderFact, changes
+from emporium.shared_kernel.money import Money
+
+ORDER_PLACED = "ordering.order_placed"
+ORDER_CANCELLED = "ordering.order_cancelled"
+EVENT_TYPES = (ORDER_PLACED, ORDER_CANCELLED)
+
+
+class Envelope(Protocol):
+    """What the consumer reads of an integration event's envelope."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def occurred_at(self) -> datetime: ...
+
+    @property
+    def aggregate_id(self) -> str: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+def _apply(fact: OrderFact, envelope: Envelope) -> OrderFact:
+    payload = envelope.payload
+    if envelope.type == ORDER_PLACED:
+        # The day is the UTC day the order was placed, whatever the shop's time zone.
+        day = envelope.occurred_at.astimezone(UTC).date()
+        units = sum(int(line["quantity"]) for line in payload["lines"])
+        return fact.place(day, units, Money.from_dict(payload["total"]))
+    return fact.cancel()
+
+
+def record_sale(envelope: Envelope, *, store: SalesStore) -> None:
+    """Apply one ordering event to the read model; applying it again changes nothing."""
+    if envelope.type not in EVENT_TYPES:
+        return
+    before = store.lock_fact(envelope.aggregate_id)
+    after = _apply(before, envelope)
+    if after == before:
+        return
+    store.save_fact(after)
+    for delta in changes(before, after):
+        store.add_to_day(delta)
+
+
+def rebuild(envelopes: Iterable[Envelope], *, store: SalesStore) -> int:
+    """Empty the current tenant's read model and apply ``envelopes`` in order; return how many."""
+    store.reset()
+    applied = 0
+    for envelope in envelopes:
+        if envelope.type in EVENT_TYPES:
+            applied += 1
+        record_sale(envelope, store=store)
+    return applied

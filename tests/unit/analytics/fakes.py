@@ -1,0 +1,42 @@
+"""An in-memory ``SalesStore`` for the analytics unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+
+from emporium.analytics.domain.facts import DayFigures, OrderFact
+
+
+class InMemorySalesStore:
+    """Keeps facts and day figures in dicts, as the database would."""
+
+    def __init__(self) -> None:
+        self.facts: dict[str, OrderFact] = {}
+        self.figures: dict[tuple[date, str], DayFigures] = {}
+
+    def lock_fact(self, order_id: str) -> OrderFact:
+        return self.facts.setdefault(order_id, OrderFact(order_id))
+
+    def save_fact(self, fact: OrderFact) -> None:
+        self.facts[fact.order_id] = fact
+
+    def add_to_day(self, delta: DayFigures) -> None:
+        key = (delta.day, delta.currency)
+        now = self.figures.get(key, DayFigures(delta.day, delta.currency))
+        self.figures[key] = replace(
+            now,
+            orders=now.orders + delta.orders,
+            units=now.units + delta.units,
+            revenue_minor=now.revenue_minor + delta.revenue_minor,
+        )
+
+    def days(self, start: date, end: date, currency: str) -> Iterator[DayFigures]:
+        for (day, unit), figures in sorted(self.figures.items()):
+            if start <= day <= end and unit == currency:
+                yield figures
+
+    def reset(self) -> None:
+        self.facts.clear()
+        self.figures.clear()
