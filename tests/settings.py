@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "tests.testapps.uow_probe",
     "tests.testapps.tenant_probe",
     "tests.testapps.money_probe",
+    "tests.testapps.event_probe",
 ]
 
 # Argon2 is deliberately slow; one identity test proves production uses it.

@@ -1,0 +1,1 @@
+"""A test app whose consumers leave one countable effect per event, for the fault tests."""
