@@ -1,0 +1,1 @@
+"""Fault tests of the event pipeline: real processes killed, the real broker restarted."""
