@@ -7,3 +7,15 @@ class AnalyticsConfig(AppConfig):
     name = "emporium.analytics"
     label = "analytics"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: the bootstrap loads models, which need the app registry ready.
+        from emporium.analytics import bootstrap
+        from emporium.analytics.application.consumers import EVENT_TYPES
+        from emporium.infrastructure.messaging.inbox import consumer_registry
+
+        registry = consumer_registry()
+        # One consumer (one inbox entry per event) for both types: a place and its cancel are
+        # handled by the same queue, so the read model has one delivery history to replay.
+        for event_type in EVENT_TYPES:
+            registry.register("sales-read-model", event_type, bootstrap.record_sale)

@@ -1,0 +1,47 @@
+"""Rows of the sales read model: one per order seen, one per (day, currency) with figures."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from emporium.tenancy.public import TenantOwnedModel
+
+
+class OrderFact(TenantOwnedModel):
+    """What the read model knows of one order; the rule is ``domain.facts.OrderFact``."""
+
+    order_id = models.UUIDField()  # an ordering order; no key across contexts
+    placed_on = models.DateField(null=True, blank=True)  # None while only a cancel was seen
+    units = models.PositiveIntegerField(default=0)
+    revenue_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    cancelled = models.BooleanField(default=False)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "order_id"], name="analytics_fact_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"sales fact of order {self.order_id}"
+
+
+class DailySales(TenantOwnedModel):
+    """The orders, units and revenue of one UTC day in one currency."""
+
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    orders = models.IntegerField(default=0)
+    units = models.BigIntegerField(default=0)
+    revenue_minor = models.BigIntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "day", "currency"], name="analytics_daily_sales"
+            )
+        ]
+        verbose_name_plural = "daily sales"
+
+    def __str__(self) -> str:
+        return f"sales of {self.day} in {self.currency}"
