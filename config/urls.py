@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/v1/", include("emporium.inventory.urls")),
     path("api/v1/", include("emporium.ordering.urls")),
     path("api/v1/", include("emporium.payments.urls")),
+    path("api/v1/", include("emporium.analytics.urls")),
     path("admin/", admin.site.urls),
 ]

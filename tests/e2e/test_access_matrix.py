@@ -277,6 +277,7 @@ CALLS = [
         path=stock_path,
         body=lambda w, r: {"on_hand": 7},
     ),
+    Call("api/v1/analytics/sales/", "get", everyone(200, **STAFF_ONLY)),
 ]
 
 
