@@ -11,7 +11,14 @@ class OrderingConfig(AppConfig):
     def ready(self) -> None:
         from emporium.infrastructure.bus import message_bus
         from emporium.infrastructure.signals import forward_to
-        from emporium.ordering.domain.events import OrderPlaced
-        from emporium.ordering.signals import order_placed
+        from emporium.ordering import signals
+        from emporium.ordering.domain import events
 
-        message_bus().register(OrderPlaced, forward_to(order_placed, sender=self.name))
+        bus = message_bus()
+        for event_cls, signal in [
+            (events.OrderPlaced, signals.order_placed),
+            (events.OrderCancelled, signals.order_cancelled),
+            (events.OrderPaid, signals.order_paid),
+            (events.OrderFulfilled, signals.order_fulfilled),
+        ]:
+            bus.register(event_cls, forward_to(signal, sender=self.name))

@@ -1,4 +1,4 @@
-"""What other contexts may use of ordering: recording a payment, and the events it publishes."""
+"""What other contexts may use of ordering: recording a payment, its events and signals."""
 
 from emporium.ordering.bootstrap import mark_order_paid
 from emporium.ordering.domain.events import (
@@ -9,7 +9,7 @@ from emporium.ordering.domain.events import (
     OrderPlaced,
 )
 from emporium.ordering.payable import OrderToPay, lock_order_to_pay
-from emporium.ordering.signals import order_placed
+from emporium.ordering.signals import order_cancelled, order_fulfilled, order_paid, order_placed
 
 __all__ = [
     "FulfilmentRequested",
@@ -20,5 +20,8 @@ __all__ = [
     "OrderToPay",
     "lock_order_to_pay",
     "mark_order_paid",
+    "order_cancelled",
+    "order_fulfilled",
+    "order_paid",
     "order_placed",
 ]
