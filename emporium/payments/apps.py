@@ -11,7 +11,9 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from emporium.infrastructure.bus import message_bus
         from emporium.infrastructure.signals import forward_to
-        from emporium.payments.domain.events import PaymentCaptured
-        from emporium.payments.signals import payment_processed
+        from emporium.payments.domain.events import PaymentCaptured, PaymentRefunded
+        from emporium.payments.signals import payment_processed, payment_refunded
 
-        message_bus().register(PaymentCaptured, forward_to(payment_processed, sender=self.name))
+        bus = message_bus()
+        bus.register(PaymentCaptured, forward_to(payment_processed, sender=self.name))
+        bus.register(PaymentRefunded, forward_to(payment_refunded, sender=self.name))

@@ -1,9 +1,9 @@
-"""What other contexts may use of payments: the methods offered, the payment signal."""
+"""What other contexts may use of payments: the methods offered, the payment signals."""
 
 from __future__ import annotations
 
 from emporium.payments.registry import providers
-from emporium.payments.signals import payment_processed
+from emporium.payments.signals import payment_processed, payment_refunded
 
 
 def available_methods() -> list[str]:
@@ -11,4 +11,4 @@ def available_methods() -> list[str]:
     return sorted(providers())
 
 
-__all__ = ["available_methods", "payment_processed"]
+__all__ = ["available_methods", "payment_processed", "payment_refunded"]
