@@ -12,6 +12,13 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         # Connect the audit receivers and describe bearer tokens in the OpenAPI schema.
         from emporium.identity import schema, signals  # noqa: F401
+        from emporium.identity.domain.events import CustomerRegistered
+        from emporium.infrastructure.bus import message_bus
+        from emporium.infrastructure.signals import forward_to
+
+        message_bus().register(
+            CustomerRegistered, forward_to(signals.customer_registered, sender=self.name)
+        )
 
 
 class BackOfficeAdminConfig(admin_apps.AdminConfig):

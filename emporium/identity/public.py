@@ -1,4 +1,4 @@
-"""What other contexts may use of identity: the API base view and the permission layer."""
+"""What other contexts may use of identity: the API base view, permissions, events, signals."""
 
 from emporium.identity.api.base import TenantAPIView
 from emporium.identity.domain.events import CustomerRegistered
@@ -6,6 +6,7 @@ from emporium.identity.domain.roles import Role
 from emporium.identity.idempotency import IdempotentCreateMixin
 from emporium.identity.models import account_email, account_of
 from emporium.identity.permissions import Owner, ShopStaff, SignedIn, roles
+from emporium.identity.signals import customer_registered
 
 __all__ = [
     "CustomerRegistered",
@@ -17,5 +18,6 @@ __all__ = [
     "TenantAPIView",
     "account_email",
     "account_of",
+    "customer_registered",
     "roles",
 ]

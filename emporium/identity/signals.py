@@ -1,4 +1,4 @@
-"""Audit receivers for Django's and django-axes' sign-in signals."""
+"""Identity's ``customer_registered`` signal, and audit receivers for the sign-in signals."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from emporium.identity import audit
 from emporium.identity.models import User
+
+#: ``receiver(sender, event: CustomerRegistered, **kwargs)``; sent after commit, robustly.
+customer_registered = Signal()
 
 
 @receiver(user_logged_in, dispatch_uid="identity.audit_sign_in")
