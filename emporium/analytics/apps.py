@@ -15,7 +15,7 @@ class AnalyticsConfig(AppConfig):
         from emporium.infrastructure.messaging.inbox import consumer_registry
 
         registry = consumer_registry()
-        # One consumer (one inbox entry per event) for both types: a place and its cancel are
-        # handled by the same queue, so the read model has one delivery history to replay.
+        # One consumer name for both types, so one queue: a place and its cancel usually arrive
+        # in the order they were published. The rules hold when they do not (facts.OrderFact).
         for event_type in EVENT_TYPES:
             registry.register("sales-read-model", event_type, bootstrap.record_sale)
