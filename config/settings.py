@@ -230,6 +230,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "prune-outbox": {"task": "infrastructure.prune_outbox", "schedule": 86400.0},
 }
+# A consumer's failing work is tried this many times in all, waiting backoff, 2x, 4x ... (capped
+# at an hour) between tries; then it is recorded as failed and dead-lettered.
+EMPORIUM_DELIVERY_ATTEMPTS = _int("EMPORIUM_DELIVERY_ATTEMPTS", 5)
+EMPORIUM_DELIVERY_BACKOFF_SECONDS = _int("EMPORIUM_DELIVERY_BACKOFF_SECONDS", 10)
 
 # --- e-mail ---------------------------------------------------------------------------------
 if env.get("EMAIL_HOST"):

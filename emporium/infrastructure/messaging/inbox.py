@@ -73,6 +73,10 @@ class ConsumerRegistry:
         """Return the (name, handler) pairs for ``event_type``, in registration order."""
         return list(self._consumers.get(event_type, {}).items())
 
+    def handler_for(self, consumer: str, event_type: str) -> EnvelopeHandler | None:
+        """Return ``consumer``'s handler of ``event_type``, or None if it has none."""
+        return self._consumers.get(event_type, {}).get(consumer)
+
 
 _registry = ConsumerRegistry()
 

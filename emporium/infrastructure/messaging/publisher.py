@@ -9,7 +9,6 @@ from typing import Protocol
 
 from django.conf import settings
 from kombu.connection import Connection
-from kombu.entity import Exchange
 from kombu.messaging import Producer
 
 from emporium.infrastructure.messaging.inbox import (
@@ -17,17 +16,25 @@ from emporium.infrastructure.messaging.inbox import (
     consume_once,
     consumer_registry,
 )
+from emporium.infrastructure.messaging.retries import RetryPolicy, record_failure
+from emporium.infrastructure.messaging.topology import (
+    EXCHANGE_NAME,
+    dead_letter_exchange,
+    dead_letter_queue,
+    events_exchange,
+)
 from emporium.shared_kernel.events import EventEnvelope
 
 logger = logging.getLogger(__name__)
 
-#: The durable topic exchange of API.md; routing key ``<context>.<event>``.
-EXCHANGE_NAME = "emporium.events"
-
-
-def events_exchange() -> Exchange:
-    """Return the exchange every integration event is published to."""
-    return Exchange(EXCHANGE_NAME, type="topic", durable=True)
+__all__ = [
+    "EXCHANGE_NAME",
+    "InProcessPublisher",
+    "KombuPublisher",
+    "Publisher",
+    "default_publisher",
+    "events_exchange",
+]
 
 
 class Publisher(Protocol):
@@ -75,6 +82,8 @@ class KombuPublisher:
             channel = connection.channel()
             exchange = events_exchange()
             exchange.declare(channel=channel)
+            # The dead-letter queue exists before anything could be dead-lettered to it.
+            dead_letter_queue()(channel).declare()
             self._producer = Producer(channel, exchange=exchange)
         except BaseException:
             connection.release()
@@ -101,6 +110,27 @@ class KombuPublisher:
             self.close()
             raise
 
+    def dead_letter(self, envelope: EventEnvelope, consumer: str, reason: str) -> None:
+        """Copy ``envelope``, which ``consumer`` gave up on, to the dead-letter queue; confirmed."""
+        self.start()
+        assert self._producer is not None
+        try:
+            self._producer.publish(
+                envelope.to_json(),
+                exchange=dead_letter_exchange(),
+                routing_key=envelope.type,
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                retry=False,
+                confirm_timeout=self.confirm_timeout,
+                message_id=str(envelope.id),
+                headers={"x-emporium-consumer": consumer, "x-emporium-error": reason[:500]},
+            )
+        except BaseException:
+            self.close()
+            raise
+
     @property
     def confirms(self) -> bool:
         """Return whether the open connection has publisher confirms on."""
@@ -121,17 +151,25 @@ class KombuPublisher:
 class InProcessPublisher:
     """Without a broker: hand each envelope to the in-process consumers, each once per event.
 
-    A consumer that raises makes ``publish`` raise, so the relay keeps the row and tries again;
-    the consumers that already succeeded skip the event then (their inbox has it).
+    A consumer that raises has its failure recorded for a retry with backoff (``retry_due``),
+    as a broker consumer would; the others are unaffected. Only when even the failure cannot be
+    recorded does ``publish`` raise, so the relay keeps the row and tries the event again (the
+    consumers that already succeeded skip it then: their inbox has it).
     """
 
-    def __init__(self, registry: ConsumerRegistry | None = None, using: str = "default") -> None:
+    def __init__(
+        self,
+        registry: ConsumerRegistry | None = None,
+        using: str = "default",
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.registry = registry or consumer_registry()
         self.using = using
+        self.policy = policy or RetryPolicy.from_settings()
 
     def publish(self, envelope: EventEnvelope) -> None:
-        """Run every consumer of the envelope's type; raise the first failure after trying all."""
-        failure: BaseException | None = None
+        """Run every consumer of the envelope's type; raise if a failure could not be recorded."""
+        unrecorded: BaseException | None = None
         for name, handler in self.registry.consumers_for(envelope.type):
             try:
                 consume_once(name, envelope, handler, using=self.using)
@@ -143,9 +181,12 @@ class InProcessPublisher:
                     envelope.id,
                     extra={"event_id": str(envelope.id), "event_type": envelope.type},
                 )
-                failure = failure or exc
-        if failure is not None:
-            raise failure
+                try:
+                    record_failure(name, envelope, exc, self.policy, using=self.using)
+                except Exception as recording:  # noqa: BLE001  (the relay keeps the row)
+                    unrecorded = unrecorded or recording
+        if unrecorded is not None:
+            raise unrecorded
 
     def close(self) -> None:
         """Nothing to release."""

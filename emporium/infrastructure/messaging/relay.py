@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from emporium.infrastructure.messaging.publisher import InProcessPublisher, Publisher
+from emporium.infrastructure.messaging.retries import RetryOutcome, retry_due
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.shared_kernel.events import EventEnvelope
 
@@ -19,6 +21,9 @@ logger = logging.getLogger(__name__)
 #: The owner's connection: the relay works across tenants.
 RELAY_DATABASE = "admin"
 _ERROR_LIMIT = 2000
+#: Without a broker, due retries are run at most this often (seconds), after a delivery.
+IN_PROCESS_RETRY_INTERVAL = 5.0
+_last_in_process_retry = 0.0
 
 
 def _unpublished(using: str) -> QuerySet[OutboxMessage]:
@@ -101,7 +106,28 @@ def deliver_in_process(envelopes: list[EventEnvelope], using: str = "default") -
             published_at=timezone.now()
         )
         delivered += 1
+    _retry_in_process_now_and_then(publisher, using)
     return delivered
+
+
+def retry_in_process(using: str = "default") -> RetryOutcome:
+    """Without a broker: run every in-process consumer's due retries; return what happened."""
+    publisher = InProcessPublisher(using=using)
+    return retry_due(publisher.registry, publisher.policy, using=using)
+
+
+def _retry_in_process_now_and_then(publisher: InProcessPublisher, using: str) -> None:
+    # No consumer process runs beside an embedded deployment: the requests that deliver events
+    # also run the retries that are due, one indexed query every few seconds at most.
+    global _last_in_process_retry
+    now = time.monotonic()
+    if now - _last_in_process_retry < IN_PROCESS_RETRY_INTERVAL:
+        return
+    _last_in_process_retry = now
+    try:
+        retry_due(publisher.registry, publisher.policy, using=using)
+    except Exception:  # the request's own work has committed and stands
+        logger.exception("Running the due consumer retries failed")
 
 
 def prune_published(older_than: timedelta, using: str = RELAY_DATABASE) -> int:

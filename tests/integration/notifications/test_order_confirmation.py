@@ -61,18 +61,3 @@ def test_one_confirmation_per_order_even_when_delivered_twice(ada: Any) -> None:
     assert confirmation.subject == "Your order at Acme Inc."
     assert "2 x Teapot: 20.00 USD" in confirmation.body
     assert "Total: 21.60 USD" in confirmation.body
-
-
-@pytest.mark.django_db
-def test_a_failing_send_raises_for_a_retry_and_a_retry_sends_once(ada: Any, settings: Any) -> None:
-    placed = order_placed(str(ada.id))
-    settings.EMAIL_BACKEND = "tests.e2e.test_registration.RefusingEmailBackend"
-
-    with pytest.raises(ConnectionRefusedError):
-        InProcessPublisher().publish(placed)
-    assert mail.outbox == []
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    InProcessPublisher().publish(placed)
-    InProcessPublisher().publish(placed)
-    assert len(mail.outbox) == 1
