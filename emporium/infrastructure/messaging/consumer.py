@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+import time
 
 from django.conf import settings
 from kombu.connection import Connection
-from kombu.entity import Exchange, Queue, binding
+from kombu.entity import Queue
 from kombu.message import Message
 from kombu.messaging import Consumer
 
@@ -20,60 +20,73 @@ from emporium.infrastructure.messaging.inbox import (
     consume_once,
     consumer_registry,
 )
-from emporium.infrastructure.messaging.publisher import events_exchange
+from emporium.infrastructure.messaging.publisher import KombuPublisher
+from emporium.infrastructure.messaging.retries import (
+    RetryOutcome,
+    RetryPolicy,
+    record_failure,
+    retry_due,
+)
+from emporium.infrastructure.messaging.topology import (
+    DEAD_LETTER_EXCHANGE,
+    DEAD_LETTER_QUEUE,
+    MAX_DELIVERIES,
+    consumer_queue,
+    dead_letter_queue,
+)
 from emporium.shared_kernel.events import EventEnvelope
 
 logger = logging.getLogger(__name__)
 
-DEAD_LETTER_EXCHANGE = "emporium.events.dlx"
-DEAD_LETTER_QUEUE = "emporium.dead"
-#: Deliveries of one message before it is dead-lettered (the first one and four redeliveries).
-MAX_DELIVERIES = 5
+__all__ = [
+    "DEAD_LETTER_EXCHANGE",
+    "DEAD_LETTER_QUEUE",
+    "MAX_DELIVERIES",
+    "EventConsumer",
+    "consumer_queue",
+    "dead_letter_queue",
+]
 
-
-def dead_letter_queue() -> Queue:
-    """Return the durable queue where messages that kept failing wait for an operator."""
-    exchange = Exchange(DEAD_LETTER_EXCHANGE, type="fanout", durable=True)
-    return Queue(DEAD_LETTER_QUEUE, exchange=exchange, durable=True)
-
-
-def consumer_queue(consumer: str, event_types: list[str]) -> Queue:
-    """Return ``emporium.<consumer>``, bound to the events exchange by each event type."""
-    exchange = events_exchange()
-    return Queue(
-        f"emporium.{consumer}",
-        bindings=[binding(exchange, routing_key=event_type) for event_type in event_types],
-        durable=True,
-        # A quorum queue counts deliveries (a requeue and a dead worker's unacked message
-        # alike) and dead-letters a message once the limit is passed: no header bookkeeping.
-        queue_arguments={
-            "x-queue-type": "quorum",
-            "x-delivery-limit": MAX_DELIVERIES - 1,
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-        },
-    )
+#: Seconds between two passes over the consumer's due retries while messages keep coming.
+RETRY_SWEEP_INTERVAL = 1.0
+#: Seconds to wait before connecting again after the broker went away.
+RECONNECT_DELAY = 1.0
 
 
 class EventConsumer:
-    """Consume ``consumer``'s queue: each message runs ``consume_once``, then is acked."""
+    """Consume ``consumer``'s queue: each message runs ``consume_once``, then is acked.
+
+    A handler that raises has its failure recorded with the envelope (``record_failure``) and
+    the message is acked: the retry, after its backoff, runs from that record
+    (``retry_due``, between messages), and the last failed attempt copies the envelope to the
+    dead-letter queue. Only when the failure cannot even be recorded (the database is down as
+    well) does the message go back to the broker, whose delivery limit then bounds it.
+    """
 
     def __init__(
-        self, consumer: str, url: str | None = None, registry: ConsumerRegistry | None = None
+        self,
+        consumer: str,
+        url: str | None = None,
+        registry: ConsumerRegistry | None = None,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.consumer = consumer
         self.url = url or settings.CELERY_BROKER_URL
         if not self.url:
             raise ValueError("consuming needs a broker URL (CELERY_BROKER_URL)")
-        registry = registry or consumer_registry()
+        self.registry = registry or consumer_registry()
+        self.policy = policy or RetryPolicy.from_settings()
         self.handlers: dict[str, EnvelopeHandler] = {}
-        for event_type in registry.event_types():
-            for name, handler in registry.consumers_for(event_type):
-                if name == consumer:
-                    self.handlers[event_type] = handler
+        for event_type in self.registry.event_types():
+            handler = self.registry.handler_for(consumer, event_type)
+            if handler is not None:
+                self.handlers[event_type] = handler
         if not self.handlers:
             raise ValueError(f"no consumer named {consumer!r} is registered")
         self.handled = 0
         self.failed = 0
+        self.retried = RetryOutcome()
+        self._dead_letters: KombuPublisher | None = None
 
     def queue(self) -> Queue:
         """Return this consumer's queue."""
@@ -82,38 +95,96 @@ class EventConsumer:
     def run(
         self, once: bool = False, stop: threading.Event | None = None, idle: float = 1.0
     ) -> None:
-        """Consume until ``stop`` is set, or (``once``) until no message came for ``idle`` s."""
+        """Consume until ``stop`` is set, or (``once``) until ``idle`` s passed with nothing to do.
+
+        A lost broker connection (a broker restart) is logged and the consumer connects again;
+        the unacked message, if any, is redelivered by the broker.
+        """
         stop = stop or threading.Event()
+        self._dead_letters = KombuPublisher(self.url)
+        lost = Connection(self.url).connection_errors
+        try:
+            while not stop.is_set():
+                try:
+                    if self._consume(once, stop, idle):
+                        return
+                except lost as error:
+                    if once:
+                        raise
+                    logger.warning(
+                        "Consumer %s lost the broker (%s); connecting again", self.consumer, error
+                    )
+                    stop.wait(RECONNECT_DELAY)
+        finally:
+            self._dead_letters.close()
+
+    def _consume(self, once: bool, stop: threading.Event, idle: float) -> bool:
+        """Consume on one connection; return True when ``once`` found nothing more to do."""
         with Connection(self.url, connect_timeout=5) as connection:
+            connection.ensure_connection(max_retries=1)
             channel = connection.channel()
             dead_letter_queue()(channel).declare()
             queue = self.queue()(channel)
             queue.declare()
+            last_sweep = 0.0
             # One unacked message at a time: a dead worker leaves one message to redeliver.
-            with Consumer(channel, queues=[queue], callbacks=[self._on_message], prefetch_count=1):
+            # on_message takes the raw message: the body is ours to parse, a bad one is ours to
+            # dead-letter (kombu's own decoding would raise out of the loop instead).
+            with Consumer(channel, queues=[queue], on_message=self._on_message, prefetch_count=1):
                 while not stop.is_set():
                     try:
                         connection.drain_events(timeout=idle)
                     except TimeoutError:
-                        if once:
-                            return
+                        last_sweep = time.monotonic()
+                        if not self._retry_due().tried and once:
+                            return True
+                        continue
+                    if time.monotonic() - last_sweep >= RETRY_SWEEP_INTERVAL:
+                        last_sweep = time.monotonic()
+                        self._retry_due()
+        return False
 
-    def _on_message(self, body: Any, message: Message) -> None:
+    def _retry_due(self) -> RetryOutcome:
+        outcome = retry_due(
+            self.registry, self.policy, consumers=[self.consumer], dead_letters=self._dead_letters
+        )
+        self.retried.succeeded += outcome.succeeded
+        self.retried.failed += outcome.failed
+        return outcome
+
+    def _on_message(self, message: Message) -> None:
+        message_id = message.properties.get("message_id")
         try:
             envelope = EventEnvelope.from_json(message.body)
             handler = self.handlers[envelope.type]
-            consume_once(self.consumer, envelope, handler)
         except Exception:
+            # Nothing to retry: no try would read it better. Straight to the dead letters.
+            logger.exception(
+                "Consumer %s cannot read message %s; dead-lettering it", self.consumer, message_id
+            )
+            self.failed += 1
+            message.reject(requeue=False)
+            return
+        try:
+            consume_once(self.consumer, envelope, handler)
+        except Exception as error:
             self.failed += 1
             logger.exception(
-                "Consumer %s failed on message %s",
+                "Consumer %s failed on %s %s",
                 self.consumer,
-                message.properties.get("message_id"),
-                extra={"event_id": message.properties.get("message_id")},
+                envelope.type,
+                envelope.id,
+                extra={"event_id": str(envelope.id), "event_type": envelope.type},
             )
-            # Back on the queue for another try; past the delivery limit RabbitMQ dead-letters it.
-            message.requeue()
-            return
-        # Only now: the handler's transaction (with its inbox row) has committed.
+            try:
+                record_failure(self.consumer, envelope, error, self.policy, self._dead_letters)
+            except Exception:
+                logger.exception("Recording the failure of %s failed; requeueing", envelope.id)
+                # Back to the broker; past its delivery limit it dead-letters the message.
+                message.requeue()
+                return
+        else:
+            self.handled += 1
+        # Only now: the handler's transaction (with its inbox row), or the failure's record,
+        # has committed.
         message.ack()
-        self.handled += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,18 +14,20 @@ from django.db import transaction
 
 from emporium.infrastructure.messaging.consumer import (
     DEAD_LETTER_QUEUE,
-    MAX_DELIVERIES,
     EventConsumer,
     dead_letter_queue,
 )
 from emporium.infrastructure.messaging.inbox import ConsumerRegistry
-from emporium.infrastructure.messaging.publisher import KombuPublisher
+from emporium.infrastructure.messaging.models import DeliveryFailure, InboxMessage
+from emporium.infrastructure.messaging.publisher import KombuPublisher, events_exchange
 from emporium.infrastructure.messaging.relay import relay_batch
+from emporium.infrastructure.messaging.retries import RetryPolicy
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.shared_kernel.events import EventEnvelope
 from tests.integration.notifications.test_order_confirmation import order_placed
 
 BOTH = pytest.mark.django_db(transaction=True, databases=["default", "admin"])
+NOW_AND_AGAIN = RetryPolicy(attempts=3, backoff=timedelta(0))
 
 
 @pytest.fixture
@@ -84,12 +86,21 @@ def test_relay_and_consumer_deliver_one_confirmation_through_rabbitmq(ada: Any) 
     assert "Total: 21.60 USD" in confirmation.body
 
 
+def take_dead_letter() -> Any:
+    """Return the oldest message of the dead-letter queue (acked), or None."""
+    from kombu import Connection
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
+        dead = dead_letter_queue()(connection.default_channel)
+        assert dead.name == DEAD_LETTER_QUEUE
+        message = dead.get(no_ack=True)
+        return message
+
+
 @pytest.mark.rabbitmq
 @pytest.mark.postgres
 @BOTH
-def test_a_poison_message_is_retried_then_dead_lettered() -> None:
-    from kombu import Connection
-
+def test_a_poison_message_is_retried_with_backoff_recorded_and_dead_lettered() -> None:
     calls: list[uuid.UUID] = []
 
     def poisoned(item: EventEnvelope) -> None:
@@ -98,22 +109,88 @@ def test_a_poison_message_is_retried_then_dead_lettered() -> None:
 
     registry = ConsumerRegistry()
     registry.register("probe-poison", "probe.poisoned", poisoned)
-    consumer = EventConsumer("probe-poison", registry=registry)
+    consumer = EventConsumer("probe-poison", registry=registry, policy=NOW_AND_AGAIN)
     purge(consumer.queue())
     purge(dead_letter_queue())
     item = publish_probe("probe.poisoned", "poison-1")
 
     consumer.run(once=True, idle=0.5)
 
-    assert calls == [item.id] * MAX_DELIVERIES
+    assert calls == [item.id] * NOW_AND_AGAIN.attempts
+    assert (consumer.failed, consumer.retried.failed) == (1, NOW_AND_AGAIN.attempts - 1)
+    failure = DeliveryFailure.objects.get(consumer="probe-poison")
+    assert (failure.status, failure.attempts) == ("failed", NOW_AND_AGAIN.attempts)
+    assert failure.last_error == "RuntimeError: cannot handle this"
+    message = take_dead_letter()
+    assert message is not None
+    assert message.delivery_info["routing_key"] == "probe.poisoned"
+    assert message.properties["message_id"] == str(item.id)
+    assert message.headers["x-emporium-consumer"] == "probe-poison"
+    assert message.headers["x-emporium-error"] == "RuntimeError: cannot handle this"
+    assert EventEnvelope.from_json(message.body) == item
+    assert take_dead_letter() is None  # once
+    # The original message was acked when its failure was recorded: the queue is empty.
+    from kombu import Connection
+
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
-        dead = dead_letter_queue()(connection.default_channel)
-        message = dead.get(no_ack=False)
-        assert message is not None
-        assert message.delivery_info["routing_key"] == "probe.poisoned"
-        assert message.properties["message_id"] == str(item.id)
-        assert dead.name == DEAD_LETTER_QUEUE
-        message.ack()
+        assert consumer.queue()(connection.default_channel).get(no_ack=True) is None
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
+def test_a_failure_that_passes_is_retried_from_its_record_and_acts_once() -> None:
+    calls: list[uuid.UUID] = []
+
+    def flaky(item: EventEnvelope) -> None:
+        calls.append(item.id)
+        if len(calls) == 1:
+            raise ConnectionRefusedError("smtp down")
+
+    registry = ConsumerRegistry()
+    registry.register("probe-flaky", "probe.flaky", flaky)
+    consumer = EventConsumer("probe-flaky", registry=registry, policy=NOW_AND_AGAIN)
+    purge(consumer.queue())
+    purge(dead_letter_queue())
+    item = publish_probe("probe.flaky", "flaky-1")
+
+    consumer.run(once=True, idle=0.5)
+
+    assert calls == [item.id, item.id]
+    assert (consumer.failed, consumer.retried.succeeded) == (1, 1)
+    assert not DeliveryFailure.objects.exists()
+    assert InboxMessage.objects.filter(consumer="probe-flaky", event_id=item.id).count() == 1
+    assert take_dead_letter() is None
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
+def test_an_unreadable_message_goes_straight_to_the_dead_letters() -> None:
+    from kombu import Connection
+    from kombu.messaging import Producer
+
+    calls: list[uuid.UUID] = []
+    registry = ConsumerRegistry()
+    registry.register("probe-unreadable", "probe.unreadable", lambda item: calls.append(item.id))
+    consumer = EventConsumer("probe-unreadable", registry=registry, policy=NOW_AND_AGAIN)
+    purge(consumer.queue())
+    purge(dead_letter_queue())
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
+        Producer(connection.default_channel).publish(
+            b"{not json",
+            exchange=events_exchange(),
+            routing_key="probe.unreadable",
+            content_type="application/json",
+            content_encoding="utf-8",
+        )
+
+    consumer.run(once=True, idle=0.5)
+
+    assert calls == []
+    message = take_dead_letter()
+    assert message is not None
+    assert message.body == "{not json"  # kombu hands back the utf-8 body as text
 
 
 @pytest.mark.rabbitmq
