@@ -11,8 +11,11 @@ PYTEST_WORKERS ?= 2
 # Benchmarks get a database of their own, so their rows never reach the tests.
 BENCH_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_bench)" || exit 1; eval "$$services"
 TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_test)" || exit 1; eval "$$services"
+# The fault tests hold their database for minutes: one of their own, or the workers' clones of
+# the test database would wait for them.
+FAULTS_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_faults)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-unit test-integration test-e2e test-all db-setup-test clean bench-tenancy bench-http
+.PHONY: help install run test lint format test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -56,8 +59,15 @@ db-setup-test: install ## Create and migrate the test database on the local Post
 test: lint test-all ## Lint, then the whole test suite (real services where they answer)
 
 test-all: install db-setup-test ## The whole test suite, without lint
-	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests
+	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not faults" tests
 	$(VENV)/bin/pytest -q packages/emporium-paypal/tests
+	@$(MAKE) --no-print-directory test-faults
+
+test-faults: install ## Fault tests of the event pipeline (processes killed, RabbitMQ restarted), alone
+	@$(PY) -m tests.faults.broker
+	@$(FAULTS_ENV); if [ -n "$$DATABASE_URL" ]; then \
+		$(PY) manage.py setup_database --test-grants --verbosity 0 || exit 1; fi; \
+		$(VENV)/bin/pytest -q -m faults tests/faults
 
 test-unit: install ## Domain and application tests only (no database, seconds)
 	$(VENV)/bin/pytest tests/unit
