@@ -87,7 +87,10 @@ def test_every_event_has_its_effect_once_through_relay_kills_and_a_broker_restar
     def fault(what: str, while_producing: bool = True) -> None:
         # Each fault must strike while events are still being produced.
         assert producer.is_alive() or not while_producing, f"{what}: producing had finished"
-        faults.append(f"{what} at {producer.count()} produced, {published()} published")
+        faults.append(
+            f"{what} at {producer.count()} produced, {published()} published, "
+            f"{handled_events()} consumed"
+        )
 
     started = time.monotonic()
     try:
