@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from kombu.connection import Connection
 from kombu.entity import Queue
+from kombu.exceptions import OperationalError
 from kombu.message import Message
 from kombu.messaging import Consumer
 
@@ -102,7 +103,8 @@ class EventConsumer:
         """
         stop = stop or threading.Event()
         self._dead_letters = KombuPublisher(self.url)
-        lost = Connection(self.url).connection_errors
+        # A broker still down when reconnecting raises OperationalError from ensure_connection.
+        lost = (*Connection(self.url).connection_errors, OperationalError)
         try:
             while not stop.is_set():
                 try:
