@@ -187,3 +187,29 @@ def test_two_runners_at_once_run_a_retry_once() -> None:
 
     assert slow.calls == [item.id, item.id]  # the failed delivery and one retry
     assert DeliveryFailure.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "admin"])
+def test_without_a_broker_relay_outbox_runs_the_due_retries(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from emporium.infrastructure.messaging import publisher as publisher_module
+
+    flaky = Flaky(failures=1)
+    registry = registry_with(mailer=flaky)
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr(publisher_module, "consumer_registry", lambda: registry)
+    item = envelope(1)
+    InProcessPublisher(registry, policy=NOW_AND_AGAIN).publish(item)
+    make_due()
+    out = StringIO()
+
+    call_command("relay_outbox", "--once", stdout=out)
+
+    assert "retried 1 failed deliveries, 1 ok" in out.getvalue()
+    assert flaky.calls == [item.id, item.id]
+    assert not DeliveryFailure.objects.exists()

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from emporium.infrastructure.messaging.publisher import default_publisher
-from emporium.infrastructure.messaging.relay import relay_batch
+from emporium.infrastructure.messaging.publisher import InProcessPublisher, default_publisher
+from emporium.infrastructure.messaging.relay import relay_batch, retry_in_process
 
 
 class Command(BaseCommand):
@@ -50,6 +50,13 @@ class Command(BaseCommand):
                 if relayed or once:
                     rate = relayed / elapsed if elapsed > 0 else 0.0
                     self.stdout.write(f"relayed {relayed} events in {elapsed:.3f} s ({rate:.1f}/s)")
+                if isinstance(publisher, InProcessPublisher):
+                    # No consumer process runs without a broker: their due retries run here.
+                    retried = retry_in_process()
+                    if retried.tried:
+                        self.stdout.write(
+                            f"retried {retried.tried} failed deliveries, {retried.succeeded} ok"
+                        )
                 if once:
                     break
                 if relayed < batch:
