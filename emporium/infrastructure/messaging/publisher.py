@@ -9,6 +9,7 @@ from typing import Protocol
 
 from django.conf import settings
 from kombu.connection import Connection
+from kombu.entity import Exchange
 from kombu.messaging import Producer
 
 from emporium.infrastructure.messaging.inbox import (
@@ -92,12 +93,23 @@ class KombuPublisher:
 
     def publish(self, envelope: EventEnvelope) -> None:
         """Publish ``envelope`` persistently and wait for the broker's confirm."""
+        self._send(envelope, events_exchange())
+
+    def dead_letter(self, envelope: EventEnvelope, consumer: str, reason: str) -> None:
+        """Copy ``envelope``, which ``consumer`` gave up on, to the dead-letter queue; confirmed."""
+        headers = {"x-emporium-consumer": consumer, "x-emporium-error": reason[:500]}
+        self._send(envelope, dead_letter_exchange(), headers)
+
+    def _send(
+        self, envelope: EventEnvelope, exchange: Exchange, headers: dict[str, str] | None = None
+    ) -> None:
         self.start()
         assert self._producer is not None
         try:
             # With confirm_publish the channel waits for basic.ack and raises on a nack.
             self._producer.publish(
                 envelope.to_json(),
+                exchange=exchange,
                 routing_key=envelope.type,
                 content_type="application/json",
                 content_encoding="utf-8",
@@ -105,27 +117,7 @@ class KombuPublisher:
                 retry=False,
                 confirm_timeout=self.confirm_timeout,
                 message_id=str(envelope.id),
-            )
-        except BaseException:
-            self.close()
-            raise
-
-    def dead_letter(self, envelope: EventEnvelope, consumer: str, reason: str) -> None:
-        """Copy ``envelope``, which ``consumer`` gave up on, to the dead-letter queue; confirmed."""
-        self.start()
-        assert self._producer is not None
-        try:
-            self._producer.publish(
-                envelope.to_json(),
-                exchange=dead_letter_exchange(),
-                routing_key=envelope.type,
-                content_type="application/json",
-                content_encoding="utf-8",
-                delivery_mode=2,
-                retry=False,
-                confirm_timeout=self.confirm_timeout,
-                message_id=str(envelope.id),
-                headers={"x-emporium-consumer": consumer, "x-emporium-error": reason[:500]},
+                headers=headers,
             )
         except BaseException:
             self.close()

@@ -52,22 +52,28 @@ class Shop:
         return self.call("post", "/api/v1/orders/", who, body)
 
 
-@pytest.fixture
-def shop(acme_and_globex, make_account) -> Shop:
+#: The callers of a shop: acme's customers and staff, and globex's owner.
+CALLERS = [("ann", "customer"), ("bob", "customer"), ("staff", "staff"), ("globex", "owner")]
+
+
+def open_shop(acme_and_globex: Any, make_account: Any, callers: list[tuple[str, str]]) -> Shop:
+    """Return acme and globex with signed-in ``callers`` (globex's is named "globex") and stock."""
     acme, globex = acme_and_globex
     shop = Shop(acme, globex)
-    for who, tenant, role in [
-        ("ann", acme, "customer"),
-        ("bob", acme, "customer"),
-        ("staff", acme, "staff"),
-        ("globex", globex, "owner"),
-    ]:
+    for who, role in callers:
+        tenant = globex if who == "globex" else acme
         user = make_account(tenant, f"{who}@shop.example", role)
         shop.users[who] = user
         with tenant_context(tenant):
             shop.tokens[who] = issue_token(user)[0]
     shop.products["mug"] = make_product(acme, "Mug", "0.35", stock=10)
     shop.products["pan"] = make_product(acme, "Pan", "45.90", stock=3)
-    shop.products["draft"] = make_product(acme, "Draft", "5.00", stock=5, publish=False)
     shop.products["globex"] = make_product(globex, "Globex mug", "1.00", stock=5)
+    return shop
+
+
+@pytest.fixture
+def shop(acme_and_globex, make_account) -> Shop:
+    shop = open_shop(acme_and_globex, make_account, CALLERS)
+    shop.products["draft"] = make_product(shop.acme, "Draft", "5.00", stock=5, publish=False)
     return shop
