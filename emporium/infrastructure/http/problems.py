@@ -15,7 +15,9 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from psycopg_pool import PoolTimeout
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
@@ -154,6 +156,11 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
     return response
 
 
+def is_pool_exhausted(exception: BaseException) -> bool:
+    """Return whether ``exception`` is the database pool's timeout waiting for a connection."""
+    return isinstance(exception, OperationalError) and isinstance(exception.__cause__, PoolTimeout)
+
+
 def is_api_path(path: str) -> bool:
     """Return whether ``path`` belongs to the JSON API (and so gets problem documents)."""
     return path.startswith("/api/")
@@ -190,5 +197,11 @@ class ApiProblemMiddleware:
             )
         if isinstance(exception, Http404):
             return problem_response(404, "Not Found")
+        if is_pool_exhausted(exception):
+            # Overload, not a fault: every pooled connection stayed busy for the pool's timeout.
+            logger.warning("no database connection free for %s %s", request.method, request.path)
+            return problem_response(
+                503, "The service is busy; try again shortly.", headers={"Retry-After": "1"}
+            )
         logger.exception("unhandled error on %s %s", request.method, request.path)
         return problem_response(500, "An unexpected error occurred.")
