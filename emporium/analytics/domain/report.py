@@ -53,7 +53,8 @@ def period_of(start: str | None, end: str | None, today: date) -> Period:
     first = None if start is None else _parse(start, "from", errors)
     if errors or last is None:
         raise InvalidInput("The period is invalid.", errors=errors)
-    first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+    # The calendar starts at 0001-01-01 (ordinal 1): a default period ending near it starts there.
+    first = first or last - timedelta(days=min(DEFAULT_DAYS - 1, last.toordinal() - 1))
     if first > last:
         errors["from"] = ["Must not be after to."]
     elif (last - first).days + 1 > MAX_DAYS:

@@ -40,8 +40,6 @@ def test_figures_count_placed_orders_and_drop_a_cancelled_one(
     shop, django_capture_on_commit_callbacks
 ) -> None:
     capture = django_capture_on_commit_callbacks
-    today = timezone.now().date()
-    yesterday = (today - timedelta(days=1)).isoformat()
     place(shop, capture, "ann", ("mug", 3), ("pan", 1))  # 46.95 + 8 % = 50.71
     place(shop, capture, "bob", ("mug", 1))  # 0.35 + 8 % = 0.38
     dropped = place(shop, capture, "bob", ("mug", 2))  # 0.70 + 8 % = 0.76
@@ -49,6 +47,8 @@ def test_figures_count_placed_orders_and_drop_a_cancelled_one(
         shop, shop.acme, capture, "post", f"/api/v1/orders/{dropped['id']}/cancel/", "staff"
     )
     assert cancel.status_code == 200
+    today = timezone.now().date()  # after placing: the orders' day, unless midnight just passed
+    yesterday = (today - timedelta(days=1)).isoformat()
 
     response = shop.call("get", f"{SALES}?from={yesterday}&to={today}", "staff")
 

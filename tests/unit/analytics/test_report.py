@@ -22,6 +22,11 @@ def test_only_an_end_is_the_30_days_ending_then() -> None:
     assert period_of(None, "2026-02-10", TODAY) == Period(date(2026, 1, 12), date(2026, 2, 10))
 
 
+def test_an_end_near_the_first_day_of_the_calendar_starts_the_default_period_there() -> None:
+    assert period_of(None, "0001-01-15", TODAY) == Period(date(1, 1, 1), date(1, 1, 15))
+    assert period_of(None, "0001-01-01", TODAY) == Period(date(1, 1, 1), date(1, 1, 1))
+
+
 def test_only_a_start_runs_to_today() -> None:
     assert period_of("2026-11-29", None, TODAY) == Period(date(2026, 11, 29), TODAY)
 
