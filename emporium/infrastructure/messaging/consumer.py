@@ -9,6 +9,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import DatabaseError, close_old_connections
 from kombu.connection import Connection
 from kombu.entity import Queue
 from kombu.exceptions import OperationalError
@@ -25,6 +26,7 @@ from emporium.infrastructure.messaging.publisher import KombuPublisher
 from emporium.infrastructure.messaging.retries import (
     RetryOutcome,
     RetryPolicy,
+    clear_failure,
     record_failure,
     retry_due,
 )
@@ -52,6 +54,8 @@ __all__ = [
 RETRY_SWEEP_INTERVAL = 1.0
 #: Seconds to wait before connecting again after the broker went away.
 RECONNECT_DELAY = 1.0
+#: Longest pause before handing a message back while even its failure cannot be recorded.
+MAX_DATABASE_PAUSE = 30.0
 
 
 class EventConsumer:
@@ -88,6 +92,7 @@ class EventConsumer:
         self.failed = 0
         self.retried = RetryOutcome()
         self._dead_letters: KombuPublisher | None = None
+        self._database_pause = 0.0
 
     def queue(self) -> Queue:
         """Return this consumer's queue."""
@@ -147,12 +152,30 @@ class EventConsumer:
         return False
 
     def _retry_due(self) -> RetryOutcome:
-        outcome = retry_due(
-            self.registry, self.policy, consumers=[self.consumer], dead_letters=self._dead_letters
-        )
+        close_old_connections()
+        try:
+            outcome = retry_due(
+                self.registry,
+                self.policy,
+                consumers=[self.consumer],
+                dead_letters=self._dead_letters,
+            )
+        except DatabaseError:
+            # The database is away; the records wait for it, and the next pass tries again.
+            logger.exception("Consumer %s could not run its due retries", self.consumer)
+            return RetryOutcome()
         self.retried.succeeded += outcome.succeeded
         self.retried.failed += outcome.failed
         return outcome
+
+    def _clearing(self, handler: EnvelopeHandler) -> EnvelopeHandler:
+        """Return ``handler`` that also forgets an earlier recorded failure, in its transaction."""
+
+        def handle(envelope: EventEnvelope) -> None:
+            handler(envelope)
+            clear_failure(self.consumer, envelope.id)
+
+        return handle
 
     def _on_message(self, message: Message) -> None:
         message_id = message.properties.get("message_id")
@@ -167,8 +190,10 @@ class EventConsumer:
             self.failed += 1
             message.reject(requeue=False)
             return
+        # A connection broken by a database restart is dropped here rather than failing the work.
+        close_old_connections()
         try:
-            consume_once(self.consumer, envelope, handler)
+            consume_once(self.consumer, envelope, self._clearing(handler))
         except Exception as error:
             self.failed += 1
             logger.exception(
@@ -181,12 +206,20 @@ class EventConsumer:
             try:
                 record_failure(self.consumer, envelope, error, self.policy, self._dead_letters)
             except Exception:
-                logger.exception("Recording the failure of %s failed; requeueing", envelope.id)
-                # Back to the broker; past its delivery limit it dead-letters the message.
+                # The database is down too. Pause before handing the message back, so that an
+                # outage does not spend the broker's few deliveries (past them it dead-letters).
+                self._database_pause = min(MAX_DATABASE_PAUSE, self._database_pause * 2 or 1.0)
+                logger.exception(
+                    "Recording the failure of %s failed; requeueing it in %.0f s",
+                    envelope.id,
+                    self._database_pause,
+                )
+                time.sleep(self._database_pause)
                 message.requeue()
                 return
         else:
             self.handled += 1
+        self._database_pause = 0.0
         # Only now: the handler's transaction (with its inbox row), or the failure's record,
         # has committed.
         message.ack()

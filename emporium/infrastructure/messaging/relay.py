@@ -23,6 +23,8 @@ RELAY_DATABASE = "admin"
 _ERROR_LIMIT = 2000
 #: Without a broker, due retries are run at most this often (seconds), after a delivery.
 IN_PROCESS_RETRY_INTERVAL = 5.0
+#: ... and at most this many of them, so a request never carries a backlog of retries.
+IN_PROCESS_RETRY_LIMIT = 5
 _last_in_process_retry = 0.0
 
 
@@ -125,7 +127,7 @@ def _retry_in_process_now_and_then(publisher: InProcessPublisher, using: str) ->
         return
     _last_in_process_retry = now
     try:
-        retry_due(publisher.registry, publisher.policy, using=using)
+        retry_due(publisher.registry, publisher.policy, limit=IN_PROCESS_RETRY_LIMIT, using=using)
     except Exception:  # the request's own work has committed and stands
         logger.exception("Running the due consumer retries failed")
 

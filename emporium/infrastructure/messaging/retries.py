@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -95,6 +96,10 @@ def record_failure(
                 },
             )
         )
+        if row.status == DeliveryFailure.FAILED:
+            # Delivered again after giving up (an operator moved it back from the dead letters,
+            # or a relay republished it): a fresh set of attempts, not an instant second death.
+            row.attempts = 0
         row.attempts += 1
         row.last_error = reason
         row.last_failed_at = now
@@ -146,6 +151,11 @@ class RetryOutcome:
         return self.succeeded + self.failed
 
 
+def clear_failure(consumer: str, event_id: UUID, using: str = "default") -> None:
+    """Forget a recorded failure of ``consumer`` on ``event_id``: its work has now succeeded."""
+    DeliveryFailure.objects.using(using).filter(consumer=consumer, event_id=event_id).delete()
+
+
 def retry_due(
     registry: ConsumerRegistry,
     policy: RetryPolicy,
@@ -172,7 +182,7 @@ def retry_due(
         claimed = (
             DeliveryFailure.objects.using(using)
             .filter(pk=row.pk, status=DeliveryFailure.RETRYING, next_attempt_at=row.next_attempt_at)
-            .update(next_attempt_at=now + RETRY_LEASE)
+            .update(next_attempt_at=timezone.now() + RETRY_LEASE)
         )
         if not claimed:
             continue

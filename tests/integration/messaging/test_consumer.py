@@ -166,6 +166,32 @@ def test_a_failure_that_passes_is_retried_from_its_record_and_acts_once() -> Non
 @pytest.mark.rabbitmq
 @pytest.mark.postgres
 @BOTH
+def test_a_success_after_giving_up_clears_the_recorded_failure() -> None:
+    calls: list[uuid.UUID] = []
+    registry = ConsumerRegistry()
+    registry.register("probe-revived", "probe.revived", lambda item: calls.append(item.id))
+    consumer = EventConsumer("probe-revived", registry=registry, policy=NOW_AND_AGAIN)
+    purge(consumer.queue())
+    item = publish_probe("probe.revived", "revived-1")
+    DeliveryFailure.objects.create(
+        consumer="probe-revived",
+        event_id=item.id,
+        event_type=item.type,
+        envelope=item.to_json().decode(),
+        status="failed",
+        attempts=3,
+        last_failed_at=datetime(2026, 11, 25, 12, tzinfo=UTC),
+    )
+
+    consumer.run(once=True, idle=0.5)
+
+    assert calls == [item.id]
+    assert not DeliveryFailure.objects.exists()
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
 def test_an_unreadable_message_goes_straight_to_the_dead_letters() -> None:
     from kombu import Connection
     from kombu.messaging import Producer

@@ -213,3 +213,21 @@ def test_without_a_broker_relay_outbox_runs_the_due_retries(
     assert "retried 1 failed deliveries, 1 ok" in out.getvalue()
     assert flaky.calls == [item.id, item.id]
     assert not DeliveryFailure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_delivery_that_had_failed_for_good_gets_a_fresh_set_of_attempts() -> None:
+    hopeless = Flaky(failures=99)
+    registry = registry_with(mailer=hopeless)
+    item = envelope(1)
+    InProcessPublisher(registry, policy=NOW_AND_AGAIN).publish(item)
+    for _ in range(2):
+        retry_due(registry, NOW_AND_AGAIN)
+    assert DeliveryFailure.objects.get().status == "failed"
+
+    # An operator moved it back from the dead letters; it fails once more.
+    InProcessPublisher(registry, policy=NOW_AND_AGAIN).publish(item)
+
+    failure = DeliveryFailure.objects.get()
+    assert (failure.status, failure.attempts) == ("retrying", 1)
+    assert hopeless.calls == [item.id] * 4
