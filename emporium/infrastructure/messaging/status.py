@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -96,7 +97,10 @@ def redeliver_failed(
     if consumer is not None:
         failed = failed.filter(consumer=consumer)
     if event_id is not None:
-        failed = failed.filter(event_id=event_id)
+        try:
+            failed = failed.filter(event_id=UUID(event_id))
+        except ValueError as error:
+            raise ValueError(f"{event_id!r} is not an event id (a UUID)") from error
     return failed.update(
         status=DeliveryFailure.RETRYING, attempts=0, next_attempt_at=timezone.now()
     )

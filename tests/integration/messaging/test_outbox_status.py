@@ -116,3 +116,10 @@ def test_consumer_without_redeliver_is_refused() -> None:
 
     with pytest.raises(CommandError, match="go with --redeliver"):
         status("--consumer", "sales")
+
+
+def test_redeliver_refuses_an_event_id_that_is_no_uuid() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="'abc' is not an event id"):
+        status("--redeliver", "--event", "abc")

@@ -44,7 +44,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["redeliver"]:
-            count = redeliver_failed(options["consumer"], options["event"])
+            try:
+                count = redeliver_failed(options["consumer"], options["event"])
+            except ValueError as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(f"{count} failed deliveries will be retried")
             return
         if options["consumer"] or options["event"]:
