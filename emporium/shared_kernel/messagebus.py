@@ -33,8 +33,14 @@ class MessageBus:
         self._handlers: defaultdict[type[DomainEvent], list[Handler]] = defaultdict(list)
 
     def register(self, event_cls: type[E], handler: Callable[[E], None]) -> None:
-        """Call ``handler`` for every event of class ``event_cls`` (subclasses excluded)."""
-        self._handlers[event_cls].append(handler)
+        """Call ``handler`` for every event of class ``event_cls`` (subclasses excluded).
+
+        A handler equal to one already registered for the class is not added again, so an app
+        whose ``ready()`` runs twice does not get its events twice.
+        """
+        handlers = self._handlers[event_cls]
+        if handler not in handlers:
+            handlers.append(handler)
 
     def handlers_for(self, event_cls: type[DomainEvent]) -> list[Handler]:
         """Return the handlers registered for ``event_cls``, in registration order."""

@@ -156,6 +156,25 @@ def test_the_signal_fires_once_after_commit_and_a_failing_receiver_harms_nothing
     assert failures(caplog) == [(logging.ERROR, str(event.event_id))]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_an_app_made_ready_twice_still_sends_the_signal_once(
+    case: Case, shop: Any, observe: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.apps import apps
+
+    [config] = [c for c in apps.get_app_configs() if c.name == case.sender]
+    config.ready()
+    config.ready()
+    ids = case.prepare(shop)
+    seen = observe(case.signal)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case.act(shop, ids)
+
+    assert len(seen) == 1
+
+
 class RolledBack(Exception):
     """Raised to roll the block back."""
 

@@ -92,3 +92,23 @@ def test_a_failing_handler_is_logged_with_the_event_and_the_next_handler_still_r
     )
     assert failures[0].exc_info is not None
     assert str(failures[0].exc_info[1]) == "smtp down"
+
+
+def test_registering_an_equal_handler_again_adds_nothing() -> None:
+    calls: list[int] = []
+
+    @dataclass(frozen=True)
+    class Recorder:
+        name: str
+
+        def __call__(self, event: StockReserved) -> None:
+            calls.append(event.quantity)
+
+    bus = MessageBus()
+    bus.register(StockReserved, Recorder("audit"))
+    bus.register(StockReserved, Recorder("audit"))  # a second ready()
+    bus.register(StockReserved, Recorder("other"))
+
+    bus.handle([reserved(2)])
+
+    assert calls == [2, 2]
