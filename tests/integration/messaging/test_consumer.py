@@ -252,3 +252,50 @@ def test_a_worker_dying_before_the_ack_gets_the_message_again_and_acts_once(
     assert redelivered.handled == 1
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
         assert consumer.queue()(connection.default_channel).get(no_ack=True) is None
+
+
+@pytest.mark.rabbitmq
+@pytest.mark.postgres
+@BOTH
+def test_two_transactions_committing_out_of_order_both_reach_the_consumer() -> None:
+    import threading
+
+    from django.db import connections
+
+    from tests.integration.messaging.test_relay import envelope, store, unpublished_ids
+
+    handled: list[uuid.UUID] = []
+    registry = ConsumerRegistry()
+    registry.register("probe-order", "probe.out_of_order", lambda item: handled.append(item.id))
+    consumer = EventConsumer("probe-order", registry=registry, policy=NOW_AND_AGAIN)
+    purge(consumer.queue())
+    early = envelope(1, event_type="probe.out_of_order")
+    late = envelope(2, event_type="probe.out_of_order")
+    inserted, may_commit = threading.Event(), threading.Event()
+
+    def slow_transaction() -> None:
+        try:
+            with transaction.atomic():
+                OutboxMessage.from_envelope(early).save()
+                inserted.set()
+                may_commit.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    slow = threading.Thread(target=slow_transaction)
+    slow.start()
+    assert inserted.wait(timeout=30)
+    store(late)  # the later row commits first
+    publisher = KombuPublisher()
+    try:
+        assert relay_batch(publisher) == 1  # the late one: the early one is not visible yet
+        may_commit.set()
+        slow.join(timeout=30)
+        assert relay_batch(publisher) == 1  # the early one, found although it is "older"
+    finally:
+        publisher.close()
+
+    consumer.run(once=True, idle=0.5)
+
+    assert handled == [late.id, early.id]
+    assert unpublished_ids() == []
