@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils import timezone
 from emporium.analytics.application import consumers, reports
 from emporium.analytics.domain.report import SalesReport
 from emporium.analytics.store import DjangoSalesStore
+from emporium.ordering.public import order_history, order_history_size
 from emporium.shared_kernel.events import EventEnvelope
 from emporium.tenancy.public import TenantRef, shop_currency, tenant_context
 
@@ -19,14 +20,37 @@ def record_sale(envelope: EventEnvelope) -> None:
     consumers.record_sale(envelope, store=DjangoSalesStore())
 
 
-def rebuild_sales(tenant: TenantRef, envelopes: Iterable[EventEnvelope]) -> int:
-    """Rebuild ``tenant``'s read model from its ordering events, oldest first, in one transaction.
+def rebuild_sales(
+    tenant: TenantRef, history: Callable[[], Iterable[EventEnvelope]]
+) -> consumers.Rebuilt:
+    """Rebuild ``tenant``'s read model from ``history()``, oldest first, in one transaction.
 
-    Run it while the ``sales-read-model`` consumer is stopped: an event committed by the
-    consumer during the rebuild is in neither the replayed events nor the rebuilt rows.
+    Safe while the ``sales-read-model`` consumer runs: on PostgreSQL the rebuild holds the
+    tenant's advisory lock, deliveries wait for it, and ``history`` is read under the lock.
     """
     with tenant_context(tenant), transaction.atomic():
-        return consumers.rebuild(envelopes, store=DjangoSalesStore())
+        return consumers.rebuild(history, store=DjangoSalesStore())
+
+
+#: Called with the events replayed so far and how many there are.
+Progress = Callable[[int, int], None]
+
+
+def replay_sales(tenant: TenantRef, progress: Progress | None = None) -> consumers.Rebuilt:
+    """Rebuild ``tenant``'s read model from ordering's stored order events."""
+
+    def history() -> Iterator[EventEnvelope]:
+        # Counted under the rebuild's lock too; an event committed between the count and the
+        # read only makes the progress end past its total.
+        total = order_history_size(consumers.EVENT_TYPES)
+        if progress:
+            progress(0, total)
+        for done, envelope in enumerate(order_history(consumers.EVENT_TYPES), start=1):
+            yield envelope
+            if progress:
+                progress(done, total)
+
+    return rebuild_sales(tenant, history)
 
 
 def sales_report(start: str | None, end: str | None) -> SalesReport:

@@ -8,9 +8,11 @@ from uuid import UUID
 
 from django.db.models import F
 
+from emporium.analytics import locks
 from emporium.analytics import models as rows
 from emporium.analytics.domain.facts import DayFigures, OrderFact
 from emporium.shared_kernel.money import Money
+from emporium.tenancy.public import require_tenant
 
 
 def to_domain(row: rows.OrderFact) -> OrderFact:
@@ -25,11 +27,19 @@ def to_domain(row: rows.OrderFact) -> OrderFact:
     )
 
 
+def figures_of(row: rows.DailySales) -> DayFigures:
+    """Return the figures of a day row."""
+    return DayFigures(row.day, row.currency, row.orders, row.units, row.revenue_minor)
+
+
 class DjangoSalesStore:
     """Implement ``SalesStore`` on the current tenant's rows; call it inside a transaction."""
 
     def __init__(self, using: str = "default") -> None:
         self.using = using
+
+    def lock_read_model(self, *, exclusive: bool) -> None:
+        locks.hold_until_commit(require_tenant().id, exclusive=exclusive, using=self.using)
 
     def lock_fact(self, order_id: str) -> OrderFact:
         facts = rows.OrderFact.objects.db_manager(self.using)
@@ -64,7 +74,12 @@ class DjangoSalesStore:
             day__range=(start, end), currency=currency
         )
         for row in found.order_by("day"):
-            yield DayFigures(row.day, row.currency, row.orders, row.units, row.revenue_minor)
+            yield figures_of(row)
+
+    def all_days(self) -> Iterator[DayFigures]:
+        found = rows.DailySales.objects.db_manager(self.using).order_by("day", "currency")
+        for row in found:
+            yield figures_of(row)
 
     def reset(self) -> None:
         rows.OrderFact.objects.db_manager(self.using).all().delete()

@@ -1,4 +1,4 @@
-"""What other contexts may use of ordering: recording a payment, its events and signals."""
+"""What other contexts may use of ordering: recording a payment, its events, history, signals."""
 
 from emporium.ordering.bootstrap import mark_order_paid
 from emporium.ordering.domain.events import (
@@ -8,6 +8,7 @@ from emporium.ordering.domain.events import (
     OrderPaid,
     OrderPlaced,
 )
+from emporium.ordering.history import order_history, order_history_size
 from emporium.ordering.payable import OrderToPay, lock_order_to_pay
 from emporium.ordering.signals import order_cancelled, order_fulfilled, order_paid, order_placed
 
@@ -22,6 +23,8 @@ __all__ = [
     "mark_order_paid",
     "order_cancelled",
     "order_fulfilled",
+    "order_history",
+    "order_history_size",
     "order_paid",
     "order_placed",
 ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from emporium.analytics.application.ports import SalesStore
 from emporium.analytics.domain.facts import OrderFact, changes
+from emporium.analytics.domain.totals import Totals, totals
 from emporium.shared_kernel.money import Money
 
 ORDER_PLACED = "ordering.order_placed"
@@ -41,10 +43,7 @@ def _apply(fact: OrderFact, envelope: Envelope) -> OrderFact:
     return fact.cancel()
 
 
-def record_sale(envelope: Envelope, *, store: SalesStore) -> None:
-    """Apply one ordering event to the read model; applying it again changes nothing."""
-    if envelope.type not in EVENT_TYPES:
-        return
+def _record(envelope: Envelope, store: SalesStore) -> None:
     before = store.lock_fact(envelope.aggregate_id)
     after = _apply(before, envelope)
     if after == before:
@@ -54,12 +53,35 @@ def record_sale(envelope: Envelope, *, store: SalesStore) -> None:
         store.add_to_day(delta)
 
 
-def rebuild(envelopes: Iterable[Envelope], *, store: SalesStore) -> int:
-    """Empty the current tenant's read model and apply ``envelopes`` in order; return how many."""
+def record_sale(envelope: Envelope, *, store: SalesStore) -> None:
+    """Apply one ordering event to the read model; applying it again changes nothing."""
+    if envelope.type not in EVENT_TYPES:
+        return
+    # Shared: deliveries run side by side, and wait only while a rebuild holds the tenant.
+    store.lock_read_model(exclusive=False)
+    _record(envelope, store)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What a rebuild replayed and the figures it left."""
+
+    events: int
+    totals: Totals
+
+
+def rebuild(history: Callable[[], Iterable[Envelope]], *, store: SalesStore) -> Rebuilt:
+    """Empty the current tenant's read model and apply ``history()`` in order.
+
+    The history is read only once the tenant is held exclusively, in the same transaction: an
+    event a delivery applied before is in it, and one delivered meanwhile waits and is applied
+    on top, where it changes nothing if the history had it already (``record_sale``).
+    """
+    store.lock_read_model(exclusive=True)
     store.reset()
     applied = 0
-    for envelope in envelopes:
+    for envelope in history():
         if envelope.type in EVENT_TYPES:
             applied += 1
-        record_sale(envelope, store=store)
-    return applied
+            _record(envelope, store)
+    return Rebuilt(applied, totals(store.all_days()))

@@ -12,6 +12,10 @@ from emporium.analytics.domain.facts import DayFigures, OrderFact
 class SalesStore(Protocol):
     """The current tenant's order facts and day figures."""
 
+    def lock_read_model(self, *, exclusive: bool) -> None:
+        """Hold the tenant's read model until commit: exclusive to rebuild, shared to deliver."""
+        ...
+
     def lock_fact(self, order_id: str) -> OrderFact:
         """Return the fact of ``order_id`` (a blank one if unseen), locked until commit."""
         ...
@@ -26,6 +30,10 @@ class SalesStore(Protocol):
 
     def days(self, start: date, end: date, currency: str) -> Iterable[DayFigures]:
         """Return the stored figures of the days from ``start`` to ``end`` in ``currency``."""
+        ...
+
+    def all_days(self) -> Iterable[DayFigures]:
+        """Return the stored figures of every day in every currency."""
         ...
 
     def reset(self) -> None:

@@ -30,6 +30,9 @@ class OrderFact:
 
     A cancel may arrive before its place (delivery is at least once and unordered): the fact
     then remembers the cancel, so the later place never counts.
+
+    A second place or cancel returns the fact unchanged, and the consumer then writes nothing:
+    this is what lets a delivery that waited for a rebuild apply an event the rebuild replayed.
     """
 
     order_id: str

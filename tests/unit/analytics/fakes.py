@@ -15,6 +15,11 @@ class InMemorySalesStore:
     def __init__(self) -> None:
         self.facts: dict[str, OrderFact] = {}
         self.figures: dict[tuple[date, str], DayFigures] = {}
+        #: What was asked of the store, in order: "exclusive", "shared", "reset".
+        self.calls: list[str] = []
+
+    def lock_read_model(self, *, exclusive: bool) -> None:
+        self.calls.append("exclusive" if exclusive else "shared")
 
     def lock_fact(self, order_id: str) -> OrderFact:
         return self.facts.setdefault(order_id, OrderFact(order_id))
@@ -37,6 +42,11 @@ class InMemorySalesStore:
             if start <= day <= end and unit == currency:
                 yield figures
 
+    def all_days(self) -> Iterator[DayFigures]:
+        for _, figures in sorted(self.figures.items()):
+            yield figures
+
     def reset(self) -> None:
+        self.calls.append("reset")
         self.facts.clear()
         self.figures.clear()
