@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -79,7 +79,12 @@ class SalesView(TenantAPIView):
                 "days from `from`.",
             ),
         ],
-        responses={200: SalesReportDocument},
+        responses={
+            200: SalesReportDocument,
+            400: OpenApiResponse(description="A malformed date, from after to, or over 366 days."),
+            401: OpenApiResponse(description="No token, or an invalid or expired one."),
+            403: OpenApiResponse(description="Customers may not read the shop's sales."),
+        },
     )
     def get(self, request: Request) -> Response:
         start, end = request.query_params.get("from"), request.query_params.get("to")
