@@ -15,7 +15,7 @@ TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scri
 # the test database would wait for them.
 FAULTS_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_faults)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http
+.PHONY: help install run test lint format test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -86,3 +86,10 @@ bench-tenancy: install ## Benchmark: cost of Row-Level Security per transaction
 
 bench-http: install ## Benchmark: cached product detail vs a no-database endpoint, place order vs pgbench (gunicorn, PostgreSQL, Redis)
 	$(PY) benchmarks/http_throughput.py
+
+bench-events: install ## Benchmark: relay, consumer and end-to-end throughput of the event pipeline (PostgreSQL, RabbitMQ)
+	@export DJANGO_SETTINGS_MODULE=tests.settings; \
+		services="$$($(PY) scripts/detect_services.py emporium_events_bench)" || exit 1; eval "$$services"; \
+		if [ -z "$$DATABASE_URL" ] || [ -z "$$CELERY_BROKER_URL" ]; then \
+			echo "bench-events needs PostgreSQL and RabbitMQ; unreachable: $$EMPORIUM_MISSING_SERVICES" >&2; exit 1; fi; \
+		$(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/events_throughput.py
