@@ -61,6 +61,7 @@ RELAY_BATCH = 500
 #: Seconds a drained relay waits before looking again; short, so a phase's start is sharp.
 RELAY_INTERVAL = 0.1
 PHASE_TIMEOUT = 180.0
+PACED_SECONDS = 15
 # Wide enough for the table on one line per row, also when the output is not a terminal.
 console = Console(width=120)
 
@@ -303,10 +304,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def machine() -> str:
-    """Return the cores, memory and load of this machine, and the servers' versions."""
+def load() -> str:
+    """Return the load averages over 1, 5 and 15 minutes."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def machine(before: str) -> str:
+    """Return the cores, memory and load (``before`` the run, now), and the servers' versions."""
     memory = Path("/proc/meminfo").read_text().split()[1]
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     with connections[ADMIN].cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -314,7 +319,8 @@ def machine() -> str:
         connection.ensure_connection(max_retries=1)
         rabbit = connection.connection.server_properties.get("version", "?")
     return (
-        f"{os.cpu_count()} cores, {int(memory) / 1024**2:.1f} GiB RAM, load {load}; "
+        f"{os.cpu_count()} cores, {int(memory) / 1024**2:.1f} GiB RAM; load before {before}, "
+        f"after {load()}; "
         f"PostgreSQL {postgres}, RabbitMQ {rabbit}"
     )
 
@@ -342,10 +348,13 @@ def run(count: int, log: IO[str]) -> Figures:
             f"{rate:,.0f} events/s",
             latency(latencies),
         )
+        # Half the pipeline's rate, so that it keeps up: the latency of the path, not of a
+        # backlog. About PACED_SECONDS of writing keeps the whole run within minutes.
         paced = max(WRITE_SIZE, int(rate / 2) // WRITE_SIZE * WRITE_SIZE)
-        rate, latencies = end_to_end(count, WRITE_SIZE / paced, workers, queue)
+        some = min(count, paced * PACED_SECONDS)
+        rate, latencies = end_to_end(some, WRITE_SIZE / paced, workers, queue)
         figures.add(
-            f"end to end, writer paced at ~{paced:,} events/s",
+            f"end to end, {some:,} written at ~{paced:,}/s",
             f"{rate:,.0f} events/s",
             latency(latencies),
         )
@@ -394,7 +403,7 @@ def main() -> None:
         sys.exit(f"{pending} unpublished outbox rows of other types: a relay would send them.")
     queue = probe_queue()
     existed = require_idle_queue(queue)
-    started = time.monotonic()
+    started, before = time.monotonic(), load()
     with tempfile.NamedTemporaryFile("w+", prefix="bench-events-", suffix=".log") as log:
         try:
             figures = run(count, log)
@@ -407,7 +416,7 @@ def main() -> None:
     for row in figures.rows:
         table.add_row(*row)
     console.print(table)
-    console.print(f"machine: {machine()}")
+    console.print(f"machine: {machine(before)}")
     console.print(
         f"{count:,} events per phase, written in transactions of {WRITE_SIZE}; relay_outbox "
         f"--batch {RELAY_BATCH} --interval {RELAY_INTERVAL} (publisher confirms); consume_events "
