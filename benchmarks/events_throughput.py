@@ -9,7 +9,8 @@ handled by the probe consumer ``fault-probe``, which writes one ``ProbeEffect`` 
 2. consumer: the N messages a relay phase left in the probe's queue, one consumer process,
    then two on the same queue;
 3. end to end: a writer, one relay and one consumer together; events/s from the first write to
-   the last effect, and the latency from an event's outbox row to its effect row.
+   the last effect, and the latency from an event's outbox row to its effect row; then again
+   with the writer paced at half that rate, so the latency is the path's and not a backlog's.
 
 The RabbitMQ node is never stopped; the probe's queue and rows are removed afterwards.
 
