@@ -283,7 +283,8 @@ def end_to_end(
         workers,
     )
     writer = write_events(count, pause)
-    wait_for(lambda: effects() >= count, "every event's effect", workers)
+    # The writer's count raises what stopped it, rather than waiting out the timeout.
+    wait_for(lambda: writer.count() == count and effects() >= count, "every effect", workers)
     writer.join()
     workers.stop()
     written = dict(probe_rows().values_list("id", "created_at"))
