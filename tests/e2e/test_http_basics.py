@@ -49,6 +49,21 @@ def test_schema_is_openapi_3() -> None:
     assert document["info"]["title"] == "Emporium API"
 
 
+def test_schema_documents_the_problem_statuses_every_operation_answers() -> None:
+    """A bad token (401) and a malformed body (400) are documented wherever they can happen."""
+    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    undocumented = []
+    for path, operations in response.json()["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            if {"bearerToken": []} in operation.get("security", []) and "401" not in codes:
+                undocumented.append(f"{method.upper()} {path}: 401")
+            if "requestBody" in operation and "400" not in codes:
+                undocumented.append(f"{method.upper()} {path}: 400")
+    assert undocumented == []
+
+
 def test_swagger_ui_loads_its_assets_from_the_project() -> None:
     response = Client().get("/api/docs/")
 

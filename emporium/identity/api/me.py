@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from emporium.identity.api.base import TenantAPIView
 from emporium.identity.models import account_of
 from emporium.identity.permissions import SignedIn
+from emporium.infrastructure.http.openapi import problem_responses
 from emporium.tenancy.public import require_tenant
 
 
@@ -25,7 +26,7 @@ class MeView(TenantAPIView):
         role = serializers.CharField()
         tenant = serializers.CharField()
 
-    @extend_schema(responses={200: MeSerializer})
+    @extend_schema(responses={200: MeSerializer, **problem_responses(401)})
     def get(self, request: Request) -> Response:
         user = account_of(request.user)
         return Response(

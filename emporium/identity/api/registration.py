@@ -14,6 +14,7 @@ from emporium.identity import bootstrap
 from emporium.identity.api.base import TenantAPIView
 from emporium.identity.application.register_customer import RegisterCustomer
 from emporium.identity.throttles import AnonymousAuthThrottle
+from emporium.infrastructure.http.openapi import problem_responses
 
 
 class _TextOnly(serializers.CharField):
@@ -47,7 +48,11 @@ class RegistrationView(TenantAPIView):
         name = serializers.CharField()
         role = serializers.CharField()
 
-    @extend_schema(request=RegistrationSerializer, responses={201: CustomerSerializer}, auth=[])
+    @extend_schema(
+        request=RegistrationSerializer,
+        responses={201: CustomerSerializer, **problem_responses(400, 422, 429)},
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = self.RegistrationSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -20,6 +20,7 @@ from emporium.identity.models import AccessToken, account_of
 from emporium.identity.permissions import SignedIn
 from emporium.identity.throttles import AnonymousAuthThrottle
 from emporium.identity.tokens import issue_token, revoke_token
+from emporium.infrastructure.http.openapi import problem_responses
 
 
 class LockedOut(Throttled):
@@ -53,7 +54,11 @@ class TokenView(TenantAPIView):
         # Without authenticators DRF would turn a failed sign-in into a 403.
         return 'Bearer realm="api"'
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, **problem_responses(400, 401, 429)},
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         data = self.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -73,7 +78,7 @@ class TokenView(TenantAPIView):
         body = self.TokenSerializer({"token": raw, "expires_at": token.expires_at}).data
         return Response(body, status=status.HTTP_200_OK)
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, **problem_responses(401)})
     def delete(self, request: Request) -> Response:
         token = request.auth
         assert isinstance(token, AccessToken)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from emporium.catalog.public import product_status
 from emporium.identity.public import ShopStaff, TenantAPIView
+from emporium.infrastructure.http.openapi import problem_responses
 from emporium.inventory.bootstrap import count_stock
 from emporium.inventory.queries import stock_levels
 
@@ -49,12 +50,15 @@ class StockView(TenantAPIView):
             raise NotFound("No such product.")
         self.check_object_permissions(request, None)
 
-    @extend_schema(responses={200: StockSerializer})
+    @extend_schema(responses={200: StockSerializer, **problem_responses(401, 403, 404)})
     def get(self, request: Request, product_id: UUID) -> Response:
         self._visible_product(request, product_id)
         return Response(self.StockSerializer(stock_levels(product_id)).data)
 
-    @extend_schema(request=SetStockSerializer, responses={200: StockSerializer})
+    @extend_schema(
+        request=SetStockSerializer,
+        responses={200: StockSerializer, **problem_responses(400, 401, 403, 404, 409)},
+    )
     def put(self, request: Request, product_id: UUID) -> Response:
         self._visible_product(request, product_id)
         data = self.SetStockSerializer(data=request.data)

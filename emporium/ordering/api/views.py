@@ -20,6 +20,7 @@ from emporium.identity.public import (
     account_of,
 )
 from emporium.infrastructure.http.money import MoneyField
+from emporium.infrastructure.http.openapi import problem_responses
 from emporium.ordering import bootstrap
 from emporium.ordering import models as rows
 from emporium.ordering.domain.order import CancelReason, OrderStatus
@@ -124,7 +125,7 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
 
     @extend_schema(
         operation_id="orders_list",
-        responses={200: OrderDocument(many=True)},
+        responses={200: OrderDocument(many=True), **problem_responses(400, 401)},
         parameters=[
             OpenApiParameter("status", str, enum=[s.value for s in OrderStatus]),
             OpenApiParameter("ordering", str, enum=["created_at", "-created_at"]),
@@ -141,7 +142,10 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response([order_document(row) for row in page or []])
 
-    @extend_schema(request=PlaceOrderSerializer, responses={201: OrderDocument})
+    @extend_schema(
+        request=PlaceOrderSerializer,
+        responses={201: OrderDocument, **problem_responses(400, 401, 409, 422)},
+    )
     def post(self, request: Request) -> Response:
         data = PlaceOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -156,7 +160,10 @@ class OrderDetailView(OrderViewBase):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(operation_id="orders_retrieve", responses={200: OrderDocument})
+    @extend_schema(
+        operation_id="orders_retrieve",
+        responses={200: OrderDocument, **problem_responses(401, 404)},
+    )
     def get(self, request: Request, pk: UUID) -> Response:
         return Response(order_document(self.visible_order(request, pk)))
 
@@ -166,7 +173,7 @@ class CancelOrderView(OrderViewBase):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(request=None, responses={200: OrderDocument})
+    @extend_schema(request=None, responses={200: OrderDocument, **problem_responses(401, 404, 422)})
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         reason = CancelReason.CUSTOMER if _caller_scope(request) else CancelReason.STAFF
@@ -179,7 +186,9 @@ class FulfilOrderView(OrderViewBase):
 
     permission_classes = [ShopStaff]
 
-    @extend_schema(request=None, responses={200: OrderDocument})
+    @extend_schema(
+        request=None, responses={200: OrderDocument, **problem_responses(401, 403, 404, 422)}
+    )
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         bootstrap.fulfil_order(pk)
@@ -191,7 +200,7 @@ class OrderHistoryView(OrderViewBase):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(responses={200: OrderEventDocument(many=True)})
+    @extend_schema(responses={200: OrderEventDocument(many=True), **problem_responses(401, 404)})
     def get(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         return Response(history(pk))

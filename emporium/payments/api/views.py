@@ -19,6 +19,7 @@ from emporium.identity.public import (
     account_of,
 )
 from emporium.infrastructure.http.money import MoneyField
+from emporium.infrastructure.http.openapi import problem_responses
 from emporium.payments import bootstrap
 from emporium.payments.application.pay_order import PayOrder
 from emporium.payments.domain.payment import PaymentStatus
@@ -73,6 +74,7 @@ class PayOrderView(IdempotentCreateMixin, TenantAPIView):
         request=PayOrderSerializer,
         responses={
             201: PaymentDocument,
+            **problem_responses(400, 401, 403, 404),
             402: OpenApiResponse(description="Declined: card-declined or insufficient-funds."),
             409: OpenApiResponse(description="Another payment of the order is in flight."),
             422: OpenApiResponse(description="Order not confirmed, or method not enabled."),
@@ -103,7 +105,10 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
     permission_classes = [ShopStaff]
     lookup_url_kwarg = "pk"
 
-    @extend_schema(request=RefundSerializer, responses={201: RefundDocument})
+    @extend_schema(
+        request=RefundSerializer,
+        responses={201: RefundDocument, **problem_responses(400, 401, 403, 404, 422, 503)},
+    )
     def post(self, request: Request, pk: UUID) -> Response:
         account = account_of(request.user)
         role = account.role_enum

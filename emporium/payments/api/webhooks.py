@@ -74,6 +74,7 @@ class PaymentWebhookView(TenantAPIView):
         ],
         responses={
             200: WebhookAnswerSerializer,
+            400: OpenApiResponse(description="A verified body that is not a valid event."),
             401: OpenApiResponse(description="Missing, malformed, wrong or stale signature."),
             404: OpenApiResponse(description="Unknown provider or transaction."),
             422: OpenApiResponse(description="Refund above the capture, or capture mismatch."),

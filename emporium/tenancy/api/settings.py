@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from emporium.identity.public import Owner, TenantAPIView
 from emporium.infrastructure.bus import message_bus
+from emporium.infrastructure.http.openapi import problem_responses
 from emporium.payments.public import available_methods
 from emporium.shared_kernel.money import CURRENCIES
 from emporium.tenancy.application.use_cases import ChangeSettings, change_settings
@@ -66,7 +67,7 @@ class SettingsView(TenantAPIView):
             ).data
         )
 
-    @extend_schema(responses={200: SettingsSerializer})
+    @extend_schema(responses={200: SettingsSerializer, **problem_responses(401, 403)})
     def get(self, request: Request) -> Response:
         uow = self._uow()
         with uow:
@@ -74,7 +75,10 @@ class SettingsView(TenantAPIView):
         assert tenant is not None
         return Response(self._body(tenant))
 
-    @extend_schema(request=SettingsSerializer, responses={200: SettingsSerializer})
+    @extend_schema(
+        request=SettingsSerializer,
+        responses={200: SettingsSerializer, **problem_responses(400, 401, 403, 422)},
+    )
     def patch(self, request: Request) -> Response:
         data = self.SettingsSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
