@@ -307,7 +307,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "emporium.infrastructure.http.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["emporium.infrastructure.http.parsers.ProblemJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "emporium.identity.authentication.BearerTokenAuthentication"
     ],

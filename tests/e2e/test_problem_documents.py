@@ -27,6 +27,16 @@ def test_malformed_json_is_400() -> None:
     assert body["detail"].startswith("JSON parse error")
 
 
+def test_json_nested_too_deeply_to_decode_is_400_not_500() -> None:
+    response = client().post("/api/echo/", data="[" * 100_000, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert body["type"] == BASE + "malformed-request"
+    assert body["detail"].startswith("JSON parse error")
+
+
 def test_field_errors_are_listed_per_field() -> None:
     response = client().post(
         "/api/echo/", data={"name": "too long", "count": 0}, content_type="application/json"
