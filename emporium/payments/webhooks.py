@@ -119,7 +119,7 @@ def parse_event(body: bytes) -> Event:
     """Return the event in a verified body; raise ``InvalidInput`` if it is not one."""
     try:
         document = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # Recursion: nested too deeply
         raise InvalidInput("The event is not JSON.", errors={"body": ["Not JSON."]}) from None
     errors: dict[str, list[str]] = {}
     if not isinstance(document, dict):

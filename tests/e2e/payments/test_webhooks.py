@@ -307,6 +307,15 @@ def test_a_signed_event_that_is_not_an_event_is_400(shop) -> None:
     assert set(response.json()["errors"]) == {"id"}
 
 
+def test_a_signed_body_nested_too_deeply_to_decode_is_400(shop) -> None:
+    body = b"[" * 100_000
+
+    response = post(body, signed(shop, body))
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"body"}
+
+
 def test_an_event_signed_and_sent_for_globex_cannot_touch_acmes_payment(shop) -> None:
     payment = paid(shop)
     body = event(payment, amount=usd("10.00"))
