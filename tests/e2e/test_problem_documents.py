@@ -37,6 +37,22 @@ def test_json_nested_too_deeply_to_decode_is_400_not_500() -> None:
     assert body["detail"].startswith("JSON parse error")
 
 
+def test_a_body_over_the_upload_limit_is_413_not_500(settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = '{"name": "' + "x" * 2_000 + '"}'
+
+    response = client().post("/api/echo/", data=body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == PROBLEM
+    assert response.json() == {
+        "type": BASE + "payload-too-large",
+        "title": "Request Entity Too Large",
+        "status": 413,
+        "detail": "The request body is too large.",
+    }
+
+
 def test_field_errors_are_listed_per_field() -> None:
     response = client().post(
         "/api/echo/", data={"name": "too long", "count": 0}, content_type="application/json"

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from psycopg_pool import PoolTimeout
@@ -136,12 +137,21 @@ def _domain_problem(exc: errors.DomainError) -> tuple[int, dict[str, Any], dict[
     return status, body, headers
 
 
+class PayloadTooLarge(drf.APIException):
+    """The body is larger than Django lets a request body be read (413)."""
+
+    status_code = 413
+    default_detail = "The request body is too large."
+
+
 def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     """DRF exception handler: map every known exception to a problem response."""
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = drf.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
 
     if isinstance(exc, errors.DomainError):
         status, body, headers = _domain_problem(exc)
