@@ -11,7 +11,7 @@ from django.core.cache import BaseCache, caches
 from django.http.request import split_domain_port
 
 from emporium.tenancy.context import TenantRef
-from emporium.tenancy.domain.tenant import TenantStatus
+from emporium.tenancy.domain.tenant import SLUG_PATTERN, TenantStatus
 from emporium.tenancy.models import Tenant, TenantHost
 
 LOOKUP_TTL = 60  # seconds; saves of tenants and hosts delete their entries at once
@@ -113,6 +113,8 @@ def resolve_tenant(host: str, header: str | None) -> TenantRef | None:
     slug = from_host or header
     if slug is None:
         return None
+    if not SLUG_PATTERN.fullmatch(slug):  # no lookup: PostgreSQL refuses a NUL in a query
+        raise UnknownTenant(f"No tenant {slug!r}.")
     found = _tenant_by_slug(slug)
     if found is None:
         raise UnknownTenant(f"No tenant {slug!r}.")

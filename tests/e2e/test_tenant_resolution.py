@@ -64,6 +64,15 @@ def test_unknown_tenant_is_404_by_host_and_by_header(tenants) -> None:
     assert by_host.json()["type"] == BASE + "tenant-not-found"
 
 
+@pytest.mark.parametrize("header", ["ac\x00me", "acme\x7f", "a" * 5_000, "acme.globex"])
+def test_a_header_that_is_no_slug_is_404_tenant_not_found(tenants, header: str) -> None:
+    response = get("localhost", X_TENANT=header)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == BASE + "tenant-not-found"
+
+
 def test_suspended_tenant_is_403_tenant_suspended_at_once(tenants) -> None:
     assert get("globex.localhost").status_code == 200  # cached as active
     Tenant.objects.filter(slug="globex").update(status="suspended")
