@@ -20,6 +20,8 @@ from emporium.shared_kernel.money import Money
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 5000
+#: The largest price in minor units: a full order of such lines, taxed, still fits a bigint.
+PRICE_MAX_MINOR = 10**9
 
 
 class Unchanged(Enum):
@@ -54,6 +56,9 @@ def _check_price(price: Money, currency: str) -> None:
         )
     if price.is_negative:
         raise InvalidInput("A price cannot be negative.", errors={"price": ["Must be 0 or more."]})
+    if price.minor > PRICE_MAX_MINOR:
+        most = Money(PRICE_MAX_MINOR, currency).to_dict()["amount"]
+        raise InvalidInput("The price is too large.", errors={"price": [f"At most {most}."]})
 
 
 @dataclass(kw_only=True, eq=False)

@@ -51,6 +51,24 @@ def test_price_must_be_in_the_shops_currency_and_not_negative() -> None:
         )
 
 
+def test_price_is_at_most_the_largest_an_order_can_total() -> None:
+    largest = Product.create(
+        name="Mug", description="", category_id=None, price=Money.of("10000000", USD), currency=USD
+    )
+    with pytest.raises(InvalidInput) as refused:
+        Product.create(
+            name="Mug",
+            description="",
+            category_id=None,
+            price=Money.of("99999999999999999999999999.99", USD),
+            currency=USD,
+        )
+    with pytest.raises(InvalidInput):
+        largest.change_price(Money.of("10000000.01", USD), USD)
+
+    assert refused.value.errors == {"price": ["At most 10000000.00."]}
+
+
 @pytest.mark.parametrize(("description", "price"), [("", "9.50"), ("Mug.", "0")])
 def test_publish_needs_description_and_positive_price(description: str, price: str) -> None:
     product = draft(description=description, price=price)
