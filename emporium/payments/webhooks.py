@@ -126,8 +126,8 @@ def parse_event(body: bytes) -> Event:
         raise InvalidInput("The event must be a JSON object.", errors={"body": ["Not an object."]})
     event_id, event_type = document.get("id"), document.get("type")
     data = document.get("data", {})
-    if not isinstance(event_id, str) or not event_id or len(event_id) > 200:
-        errors["id"] = ["Give the event id (1 to 200 characters)."]
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 200 or "\x00" in event_id:
+        errors["id"] = ["Give the event id (1 to 200 characters, no NUL)."]
     if not isinstance(event_type, str) or not event_type or len(event_type) > 100:
         errors["type"] = ["Give the event type."]
     if not isinstance(data, dict):
@@ -142,7 +142,7 @@ def parse_event(body: bytes) -> Event:
 
 def _transaction_id(event: Event) -> str:
     value = event.data.get("transaction_id")
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value or "\x00" in value:  # PostgreSQL text holds no NUL
         raise InvalidInput(
             "The event names no transaction.",
             errors={"data.transaction_id": ["Give the provider's transaction id."]},

@@ -316,6 +316,24 @@ def test_a_signed_body_nested_too_deeply_to_decode_is_400(shop) -> None:
     assert set(response.json()["errors"]) == {"body"}
 
 
+@pytest.mark.parametrize("field", ["id", "transaction_id"])
+def test_a_signed_event_with_a_nul_in_an_id_is_400_and_changes_nothing(shop, field: str) -> None:
+    payment = paid(shop)
+    before = state(shop, payment)
+    document = json.loads(event(payment, amount=usd("10.00")))
+    if field == "id":
+        document["id"] = "evt_\x00"
+    else:
+        document["data"]["transaction_id"] += "\x00"
+    body = json.dumps(document).encode()
+
+    response = post(body, signed(shop, body))
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"id" if field == "id" else "data.transaction_id"}
+    assert state(shop, payment) == before
+
+
 def test_an_event_signed_and_sent_for_globex_cannot_touch_acmes_payment(shop) -> None:
     payment = paid(shop)
     body = event(payment, amount=usd("10.00"))
