@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +24,7 @@ from emporium.infrastructure.messaging.models import DeliveryFailure, InboxMessa
 from emporium.infrastructure.messaging.publisher import KombuPublisher, events_exchange
 from emporium.infrastructure.messaging.relay import relay_batch
 from emporium.infrastructure.messaging.retries import RetryPolicy
+from emporium.infrastructure.messaging.topology import dead_letter_exchange
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.shared_kernel.events import EventEnvelope
 from tests.integration.notifications.test_order_confirmation import order_placed
@@ -43,6 +46,41 @@ def purge(queue: Any) -> None:
         bound = queue(connection.default_channel)
         bound.declare()
         bound.purge()
+
+
+def probe_consumer(
+    name: str, event_type: str, handler: Callable[[EventEnvelope], None]
+) -> EventConsumer:
+    """Return the consumer ``name`` of ``event_type`` alone in its registry, on an empty queue."""
+    registry = ConsumerRegistry()
+    registry.register(name, event_type, handler)
+    consumer = EventConsumer(name, registry=registry, policy=NOW_AND_AGAIN)
+    purge(consumer.queue())
+    return consumer
+
+
+@contextmanager
+def dead_letter_tap() -> Iterator[Callable[[str], list[Any]]]:
+    """Copy every dead letter to a queue of this test's own; yield a reader by message id.
+
+    The dead-letter queue is shared by every test worker: reading or purging it would race.
+    """
+    from kombu import Connection, Queue
+
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
+        channel = connection.channel()
+        dead_letter_exchange()(channel).declare()
+        tap = Queue(f"dead-tap-{uuid.uuid4().hex}", exchange=dead_letter_exchange(), exclusive=True)
+        tap(channel).declare()
+
+        def take(message_id: str) -> list[Any]:
+            taken = []
+            while (message := tap(channel).get(no_ack=True)) is not None:
+                if message.properties.get("message_id") == message_id:
+                    taken.append(message)
+            return taken
+
+        yield take
 
 
 def publish_probe(event_type: str, aggregate_id: str) -> EventEnvelope:
@@ -86,17 +124,6 @@ def test_relay_and_consumer_deliver_one_confirmation_through_rabbitmq(ada: Any) 
     assert "Total: 21.60 USD" in confirmation.body
 
 
-def take_dead_letter() -> Any:
-    """Return the oldest message of the dead-letter queue (acked), or None."""
-    from kombu import Connection
-
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
-        dead = dead_letter_queue()(connection.default_channel)
-        assert dead.name == DEAD_LETTER_QUEUE
-        message = dead.get(no_ack=True)
-        return message
-
-
 @pytest.mark.rabbitmq
 @pytest.mark.postgres
 @BOTH
@@ -107,31 +134,31 @@ def test_a_poison_message_is_retried_with_backoff_recorded_and_dead_lettered() -
         calls.append(item.id)
         raise RuntimeError("cannot handle this")
 
-    registry = ConsumerRegistry()
-    registry.register("probe-poison", "probe.poisoned", poisoned)
-    consumer = EventConsumer("probe-poison", registry=registry, policy=NOW_AND_AGAIN)
-    purge(consumer.queue())
-    purge(dead_letter_queue())
+    from kombu import Connection
+
+    consumer = probe_consumer("probe-poison", "probe.poisoned", poisoned)
     item = publish_probe("probe.poisoned", "poison-1")
 
-    consumer.run(once=True, idle=0.5)
+    with dead_letter_tap() as dead_letters:
+        consumer.run(once=True, idle=0.5)
+        [message] = dead_letters(str(item.id))  # once
 
     assert calls == [item.id] * NOW_AND_AGAIN.attempts
     assert (consumer.failed, consumer.retried.failed) == (1, NOW_AND_AGAIN.attempts - 1)
     failure = DeliveryFailure.objects.get(consumer="probe-poison")
     assert (failure.status, failure.attempts) == ("failed", NOW_AND_AGAIN.attempts)
     assert failure.last_error == "RuntimeError: cannot handle this"
-    message = take_dead_letter()
-    assert message is not None
     assert message.delivery_info["routing_key"] == "probe.poisoned"
     assert message.properties["message_id"] == str(item.id)
     assert message.headers["x-emporium-consumer"] == "probe-poison"
     assert message.headers["x-emporium-error"] == "RuntimeError: cannot handle this"
     assert EventEnvelope.from_json(message.body) == item
-    assert take_dead_letter() is None  # once
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
+        # Operators find it in emporium.dead (never read by tests: workers share it).
+        dead = dead_letter_queue()(connection.default_channel)
+        assert dead.name == DEAD_LETTER_QUEUE
+        assert dead.queue_declare(passive=True).message_count >= 1
     # The original message was acked when its failure was recorded: the queue is empty.
-    from kombu import Connection
-
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
         assert consumer.queue()(connection.default_channel).get(no_ack=True) is None
 
@@ -147,20 +174,17 @@ def test_a_failure_that_passes_is_retried_from_its_record_and_acts_once() -> Non
         if len(calls) == 1:
             raise ConnectionRefusedError("smtp down")
 
-    registry = ConsumerRegistry()
-    registry.register("probe-flaky", "probe.flaky", flaky)
-    consumer = EventConsumer("probe-flaky", registry=registry, policy=NOW_AND_AGAIN)
-    purge(consumer.queue())
-    purge(dead_letter_queue())
+    consumer = probe_consumer("probe-flaky", "probe.flaky", flaky)
     item = publish_probe("probe.flaky", "flaky-1")
 
-    consumer.run(once=True, idle=0.5)
+    with dead_letter_tap() as dead_letters:
+        consumer.run(once=True, idle=0.5)
+        assert dead_letters(str(item.id)) == []
 
     assert calls == [item.id, item.id]
     assert (consumer.failed, consumer.retried.succeeded) == (1, 1)
     assert not DeliveryFailure.objects.exists()
     assert InboxMessage.objects.filter(consumer="probe-flaky", event_id=item.id).count() == 1
-    assert take_dead_letter() is None
 
 
 @pytest.mark.rabbitmq
@@ -168,10 +192,7 @@ def test_a_failure_that_passes_is_retried_from_its_record_and_acts_once() -> Non
 @BOTH
 def test_a_success_after_giving_up_clears_the_recorded_failure() -> None:
     calls: list[uuid.UUID] = []
-    registry = ConsumerRegistry()
-    registry.register("probe-revived", "probe.revived", lambda item: calls.append(item.id))
-    consumer = EventConsumer("probe-revived", registry=registry, policy=NOW_AND_AGAIN)
-    purge(consumer.queue())
+    consumer = probe_consumer("probe-revived", "probe.revived", lambda item: calls.append(item.id))
     item = publish_probe("probe.revived", "revived-1")
     DeliveryFailure.objects.create(
         consumer="probe-revived",
@@ -197,11 +218,10 @@ def test_an_unreadable_message_goes_straight_to_the_dead_letters() -> None:
     from kombu.messaging import Producer
 
     calls: list[uuid.UUID] = []
-    registry = ConsumerRegistry()
-    registry.register("probe-unreadable", "probe.unreadable", lambda item: calls.append(item.id))
-    consumer = EventConsumer("probe-unreadable", registry=registry, policy=NOW_AND_AGAIN)
-    purge(consumer.queue())
-    purge(dead_letter_queue())
+    consumer = probe_consumer(
+        "probe-unreadable", "probe.unreadable", lambda item: calls.append(item.id)
+    )
+    message_id = str(uuid.uuid4())
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=5) as connection:
         Producer(connection.default_channel).publish(
             b"{not json",
@@ -209,13 +229,14 @@ def test_an_unreadable_message_goes_straight_to_the_dead_letters() -> None:
             routing_key="probe.unreadable",
             content_type="application/json",
             content_encoding="utf-8",
+            message_id=message_id,
         )
 
-    consumer.run(once=True, idle=0.5)
+    with dead_letter_tap() as dead_letters:
+        consumer.run(once=True, idle=0.5)
+        [message] = dead_letters(message_id)
 
     assert calls == []
-    message = take_dead_letter()
-    assert message is not None
     assert message.body == "{not json"  # kombu hands back the utf-8 body as text
 
 
@@ -229,10 +250,7 @@ def test_a_worker_dying_before_the_ack_gets_the_message_again_and_acts_once(
     from kombu.message import Message
 
     calls: list[uuid.UUID] = []
-    registry = ConsumerRegistry()
-    registry.register("probe-dying", "probe.dying", lambda item: calls.append(item.id))
-    consumer = EventConsumer("probe-dying", registry=registry)
-    purge(consumer.queue())
+    consumer = probe_consumer("probe-dying", "probe.dying", lambda item: calls.append(item.id))
     item = publish_probe("probe.dying", "dying-1")
 
     def die(self: Message) -> None:
@@ -245,7 +263,7 @@ def test_a_worker_dying_before_the_ack_gets_the_message_again_and_acts_once(
             consumer.run(once=True, idle=0.5)
     assert calls == [item.id]
 
-    redelivered = EventConsumer("probe-dying", registry=registry)
+    redelivered = EventConsumer("probe-dying", registry=consumer.registry)
     redelivered.run(once=True, idle=0.5)
 
     assert calls == [item.id]  # redelivered, skipped by the inbox, acked
@@ -265,10 +283,9 @@ def test_two_transactions_committing_out_of_order_both_reach_the_consumer() -> N
     from tests.integration.messaging.test_relay import envelope, store, unpublished_ids
 
     handled: list[uuid.UUID] = []
-    registry = ConsumerRegistry()
-    registry.register("probe-order", "probe.out_of_order", lambda item: handled.append(item.id))
-    consumer = EventConsumer("probe-order", registry=registry, policy=NOW_AND_AGAIN)
-    purge(consumer.queue())
+    consumer = probe_consumer(
+        "probe-order", "probe.out_of_order", lambda item: handled.append(item.id)
+    )
     early = envelope(1, event_type="probe.out_of_order")
     late = envelope(2, event_type="probe.out_of_order")
     inserted, may_commit = threading.Event(), threading.Event()
