@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import signal
 import threading
-from types import FrameType
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from emporium.infrastructure.management.stopping import stop_on_signals
 from emporium.infrastructure.messaging.consumer import EventConsumer
 
 
@@ -34,24 +34,6 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         stop = threading.Event()
-        restore = self._stop_on_signals(stop) if not options["once"] else {}
-        try:
+        with stop_on_signals(stop) if not options["once"] else nullcontext():
             consumer.run(once=options["once"], stop=stop, idle=options["idle"])
-        finally:
-            for signum, handler in restore.items():
-                signal.signal(signum, handler)
         self.stdout.write(f"handled {consumer.handled} messages, {consumer.failed} failed")
-
-    @staticmethod
-    def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:
-        """Make SIGTERM and SIGINT end the loop after the current message."""
-        if threading.current_thread() is not threading.main_thread():
-            return {}
-
-        def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        return {
-            signum: signal.signal(signum, request_stop)
-            for signum in (signal.SIGTERM, signal.SIGINT)
-        }

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
-from types import FrameType
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from emporium.infrastructure.messaging.publisher import InProcessPublisher, default_publisher
+from emporium.infrastructure.management.stopping import stop_on_signals
+from emporium.infrastructure.messaging.publisher import (
+    InProcessPublisher,
+    Publisher,
+    default_publisher,
+)
 from emporium.infrastructure.messaging.relay import relay_batch, retry_in_process
 
 
@@ -40,42 +44,31 @@ class Command(BaseCommand):
         if batch < 1 or interval < 0:
             raise ValueError("--batch must be positive and --interval not negative")
         stop = threading.Event()
-        restore = self._stop_on_signals(stop) if not once else {}
         publisher = default_publisher()
-        try:
-            while not stop.is_set():
-                started = time.monotonic()
-                relayed = relay_batch(publisher, limit=batch)
-                elapsed = time.monotonic() - started
-                if relayed or once:
-                    rate = relayed / elapsed if elapsed > 0 else 0.0
-                    self.stdout.write(f"relayed {relayed} events in {elapsed:.3f} s ({rate:.1f}/s)")
-                if isinstance(publisher, InProcessPublisher):
-                    # No consumer process runs without a broker: their due retries run here.
-                    retried = retry_in_process()
-                    if retried.tried:
-                        self.stdout.write(
-                            f"retried {retried.tried} failed deliveries, {retried.succeeded} ok"
-                        )
-                if once:
-                    break
-                if relayed < batch:
-                    stop.wait(interval)
-        finally:
-            publisher.close()
-            for signum, handler in restore.items():
-                signal.signal(signum, handler)
+        with stop_on_signals(stop) if not once else nullcontext():
+            try:
+                self._relay(publisher, stop, once, interval, batch)
+            finally:
+                publisher.close()
 
-    @staticmethod
-    def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:
-        """Make SIGTERM and SIGINT end the loop after the current batch; return the old handlers."""
-        if threading.current_thread() is not threading.main_thread():
-            return {}
-
-        def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        return {
-            signum: signal.signal(signum, request_stop)
-            for signum in (signal.SIGTERM, signal.SIGINT)
-        }
+    def _relay(
+        self, publisher: Publisher, stop: threading.Event, once: bool, interval: float, batch: int
+    ) -> None:
+        while not stop.is_set():
+            started = time.monotonic()
+            relayed = relay_batch(publisher, limit=batch)
+            elapsed = time.monotonic() - started
+            if relayed or once:
+                rate = relayed / elapsed if elapsed > 0 else 0.0
+                self.stdout.write(f"relayed {relayed} events in {elapsed:.3f} s ({rate:.1f}/s)")
+            if isinstance(publisher, InProcessPublisher):
+                # No consumer process runs without a broker: their due retries run here.
+                retried = retry_in_process()
+                if retried.tried:
+                    self.stdout.write(
+                        f"retried {retried.tried} failed deliveries, {retried.succeeded} ok"
+                    )
+            if once:
+                break
+            if relayed < batch:
+                stop.wait(interval)
