@@ -38,7 +38,14 @@ run: install ## Migrate, seed demo data and serve on http://localhost:8000 (SQLi
 	@echo "    Admin:     http://localhost:8000/admin/"
 	@echo "    Health:    http://localhost:8000/healthz  ·  readiness: http://localhost:8000/readyz"
 	@echo ""
-	$(PY) manage.py runserver 0.0.0.0:8000
+	@# With a broker, events leave through the relay and the consumers: run them beside the server.
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+		$(PY) manage.py run_event_workers & workers=$$!; \
+		trap 'kill $$workers 2>/dev/null; wait $$workers' EXIT INT TERM; \
+		$(PY) manage.py runserver 0.0.0.0:8000; \
+	else \
+		$(PY) manage.py runserver 0.0.0.0:8000; \
+	fi
 
 lint: install ## ruff, mypy, import-linter contracts and the migrations check
 	$(VENV)/bin/ruff check .
