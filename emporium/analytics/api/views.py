@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from emporium.analytics import bootstrap
 from emporium.analytics.domain.report import DEFAULT_DAYS, MAX_DAYS, Sales, SalesReport
 from emporium.identity.public import ShopStaff, TenantAPIView
 from emporium.infrastructure.http.money import MoneyField
+from emporium.infrastructure.http.openapi import problem_responses
 
 
 class SalesDocument(serializers.Serializer[dict[str, Any]]):
@@ -81,9 +82,15 @@ class SalesView(TenantAPIView):
         ],
         responses={
             200: SalesReportDocument,
-            400: OpenApiResponse(description="A malformed date, from after to, or over 366 days."),
-            401: OpenApiResponse(description="No token, or an invalid or expired one."),
-            403: OpenApiResponse(description="Customers may not read the shop's sales."),
+            **problem_responses(
+                400,
+                401,
+                403,
+                descriptions={
+                    400: "A malformed date, from after to, or over 366 days.",
+                    403: "Customers may not read the shop's sales.",
+                },
+            ),
         },
     )
     def get(self, request: Request) -> Response:

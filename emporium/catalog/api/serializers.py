@@ -10,6 +10,7 @@ from rest_framework import serializers
 from emporium.catalog.domain.category import NAME_MAX as CATEGORY_NAME_MAX
 from emporium.catalog.domain.product import DESCRIPTION_MAX, NAME_MAX, ProductStatus
 from emporium.infrastructure.http.money import MoneyField
+from emporium.infrastructure.http.openapi import problem_responses
 
 SEARCH_MAX = 200
 _PROBLEMS = {
@@ -22,8 +23,8 @@ _PROBLEMS = {
 
 
 def problems(*statuses: int) -> dict[int, OpenApiResponse]:
-    """Return the OpenAPI responses of ``statuses``: problem documents (API.md, "Errors")."""
-    return {status: OpenApiResponse(description=_PROBLEMS[status]) for status in statuses}
+    """Return the OpenAPI responses of ``statuses``, in the catalog's words where it has them."""
+    return problem_responses(*statuses, descriptions=_PROBLEMS)
 
 
 class TextField(serializers.CharField):
