@@ -168,6 +168,17 @@ class EventConsumer:
         self.retried.failed += outcome.failed
         return outcome
 
+    @staticmethod
+    def _may_have_failed(message: Message) -> bool:
+        """Return whether a failure of this message may be on record.
+
+        Only a redelivery (the worker died after recording, before the ack) or a dead letter
+        sent back (it carries our dead-letter headers) can be; every other message skips the
+        extra DELETE.
+        """
+        headers = message.headers or {}
+        return bool(message.delivery_info.get("redelivered")) or "x-emporium-consumer" in headers
+
     def _clearing(self, handler: EnvelopeHandler) -> EnvelopeHandler:
         """Return ``handler`` that also forgets an earlier recorded failure, in its transaction."""
 
@@ -193,7 +204,9 @@ class EventConsumer:
         # A connection broken by a database restart is dropped here rather than failing the work.
         close_old_connections()
         try:
-            consume_once(self.consumer, envelope, self._clearing(handler))
+            if self._may_have_failed(message):
+                handler = self._clearing(handler)
+            consume_once(self.consumer, envelope, handler)
         except Exception as error:
             self.failed += 1
             logger.exception(

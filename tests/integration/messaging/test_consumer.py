@@ -83,7 +83,9 @@ def dead_letter_tap() -> Iterator[Callable[[str], list[Any]]]:
         yield take
 
 
-def publish_probe(event_type: str, aggregate_id: str) -> EventEnvelope:
+def publish_probe(
+    event_type: str, aggregate_id: str, headers: dict[str, str] | None = None
+) -> EventEnvelope:
     """Publish a platform envelope of ``event_type`` to the real broker and return it."""
     item = EventEnvelope(
         id=uuid.uuid4(),
@@ -96,7 +98,10 @@ def publish_probe(event_type: str, aggregate_id: str) -> EventEnvelope:
     )
     publisher = KombuPublisher()
     try:
-        publisher.publish(item)
+        if headers:
+            publisher._send(item, events_exchange(), headers)
+        else:
+            publisher.publish(item)
     finally:
         publisher.close()
     return item
@@ -193,7 +198,10 @@ def test_a_failure_that_passes_is_retried_from_its_record_and_acts_once() -> Non
 def test_a_success_after_giving_up_clears_the_recorded_failure() -> None:
     calls: list[uuid.UUID] = []
     consumer = probe_consumer("probe-revived", "probe.revived", lambda item: calls.append(item.id))
-    item = publish_probe("probe.revived", "revived-1")
+    # A dead letter an operator sent back: it carries the headers it was dead-lettered with.
+    item = publish_probe(
+        "probe.revived", "revived-1", headers={"x-emporium-consumer": "probe-revived"}
+    )
     DeliveryFailure.objects.create(
         consumer="probe-revived",
         event_id=item.id,
