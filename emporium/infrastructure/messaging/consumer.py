@@ -19,7 +19,6 @@ from kombu.messaging import Consumer
 from emporium.infrastructure.messaging.inbox import (
     ConsumerRegistry,
     EnvelopeHandler,
-    consume_once,
     consumer_registry,
 )
 from emporium.infrastructure.messaging.publisher import KombuPublisher
@@ -27,7 +26,7 @@ from emporium.infrastructure.messaging.retries import (
     RetryOutcome,
     RetryPolicy,
     clear_failure,
-    record_failure,
+    consume_or_record,
     retry_due,
 )
 from emporium.infrastructure.messaging.topology import (
@@ -203,35 +202,29 @@ class EventConsumer:
             return
         # A connection broken by a database restart is dropped here rather than failing the work.
         close_old_connections()
+        if self._may_have_failed(message):
+            handler = self._clearing(handler)
         try:
-            if self._may_have_failed(message):
-                handler = self._clearing(handler)
-            consume_once(self.consumer, envelope, handler)
-        except Exception as error:
-            self.failed += 1
-            logger.exception(
-                "Consumer %s failed on %s %s",
-                self.consumer,
-                envelope.type,
-                envelope.id,
-                extra={"event_id": str(envelope.id), "event_type": envelope.type},
+            went_through = consume_or_record(
+                self.consumer, envelope, handler, self.policy, self._dead_letters
             )
-            try:
-                record_failure(self.consumer, envelope, error, self.policy, self._dead_letters)
-            except Exception:
-                # The database is down too. Pause before handing the message back, so that an
-                # outage does not spend the broker's few deliveries (past them it dead-letters).
-                self._database_pause = min(MAX_DATABASE_PAUSE, self._database_pause * 2 or 1.0)
-                logger.exception(
-                    "Recording the failure of %s failed; requeueing it in %.0f s",
-                    envelope.id,
-                    self._database_pause,
-                )
-                time.sleep(self._database_pause)
-                message.requeue()
-                return
-        else:
+        except Exception:
+            # The database is down too. Pause before handing the message back, so that an
+            # outage does not spend the broker's few deliveries (past them it dead-letters).
+            self.failed += 1
+            self._database_pause = min(MAX_DATABASE_PAUSE, self._database_pause * 2 or 1.0)
+            logger.exception(
+                "Recording the failure of %s failed; requeueing it in %.0f s",
+                envelope.id,
+                self._database_pause,
+            )
+            time.sleep(self._database_pause)
+            message.requeue()
+            return
+        if went_through:
             self.handled += 1
+        else:
+            self.failed += 1
         self._database_pause = 0.0
         # Only now: the handler's transaction (with its inbox row), or the failure's record,
         # has committed.

@@ -14,10 +14,9 @@ from kombu.messaging import Producer
 
 from emporium.infrastructure.messaging.inbox import (
     ConsumerRegistry,
-    consume_once,
     consumer_registry,
 )
-from emporium.infrastructure.messaging.retries import RetryPolicy, record_failure
+from emporium.infrastructure.messaging.retries import RetryPolicy, consume_or_record
 from emporium.infrastructure.messaging.topology import (
     EXCHANGE_NAME,
     dead_letter_exchange,
@@ -164,19 +163,9 @@ class InProcessPublisher:
         unrecorded: BaseException | None = None
         for name, handler in self.registry.consumers_for(envelope.type):
             try:
-                consume_once(name, envelope, handler, using=self.using)
-            except Exception as exc:
-                logger.exception(
-                    "Consumer %s failed on %s %s",
-                    name,
-                    envelope.type,
-                    envelope.id,
-                    extra={"event_id": str(envelope.id), "event_type": envelope.type},
-                )
-                try:
-                    record_failure(name, envelope, exc, self.policy, using=self.using)
-                except Exception as recording:  # noqa: BLE001  (the relay keeps the row)
-                    unrecorded = unrecorded or recording
+                consume_or_record(name, envelope, handler, self.policy, using=self.using)
+            except Exception as recording:  # noqa: BLE001  (the relay keeps the row)
+                unrecorded = unrecorded or recording
         if unrecorded is not None:
             raise unrecorded
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from emporium.infrastructure.messaging.inbox import ConsumerRegistry, consume_once
+from emporium.infrastructure.messaging.inbox import ConsumerRegistry, EnvelopeHandler, consume_once
 from emporium.infrastructure.messaging.models import DeliveryFailure
 from emporium.shared_kernel.events import EventEnvelope
 
@@ -136,6 +136,34 @@ def record_failure(
         except Exception:  # the failed row is the record; the copy is for the broker's tools
             logger.exception("Dead-lettering %s for %s failed", envelope.id, consumer, extra=extra)
     return row
+
+
+def consume_or_record(
+    consumer: str,
+    envelope: EventEnvelope,
+    handler: EnvelopeHandler,
+    policy: RetryPolicy,
+    dead_letters: DeadLetters | None = None,
+    using: str = "default",
+) -> bool:
+    """Run ``consume_once``; if the handler fails, log it and record it for a retry.
+
+    Return whether the work went through (or had already). Raise only when even the failure
+    could not be recorded: the caller must then keep the event (requeue it, keep its row).
+    """
+    try:
+        consume_once(consumer, envelope, handler, using=using)
+    except Exception as error:
+        logger.exception(
+            "Consumer %s failed on %s %s",
+            consumer,
+            envelope.type,
+            envelope.id,
+            extra={"event_id": str(envelope.id), "event_type": envelope.type},
+        )
+        record_failure(consumer, envelope, error, policy, dead_letters, using=using)
+        return False
+    return True
 
 
 @dataclass
