@@ -75,7 +75,7 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
         "from django.db import transaction;"
         "from emporium.catalog.models import Product;"
         "from emporium.identity.models import User;"
-        "from emporium.identity.tokens import issue_token;"
+        "from emporium.identity.adapters.tokens import issue_token;"
         "from emporium.inventory.models import StockItem;"
         "from emporium.tenancy.models import Tenant;"
         "from emporium.tenancy.public import TenantRef, tenant_context;"

@@ -27,10 +27,10 @@ from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from emporium.infrastructure.bus import message_bus  # noqa: E402
+from emporium.multitenancy.context import TenantRef, tenant_context  # noqa: E402
+from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork  # noqa: E402
 from emporium.tenancy.application.use_cases import CreateTenant, create_tenant  # noqa: E402
-from emporium.tenancy.context import TenantRef, tenant_context  # noqa: E402
 from emporium.tenancy.models import Tenant  # noqa: E402
-from emporium.tenancy.repository import DjangoTenancyUnitOfWork  # noqa: E402
 from tests.testapps.tenant_probe.models import Item, Shelf  # noqa: E402
 
 TENANTS = 20

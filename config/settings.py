@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "emporium.infrastructure",
+    "emporium.multitenancy",
     "emporium.tenancy",
     "emporium.identity",
     "emporium.catalog",
@@ -94,7 +95,7 @@ MIDDLEWARE = [
     "emporium.infrastructure.http.problems.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "emporium.tenancy.middleware.TenantMiddleware",
+    "emporium.tenancy.api.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,7 +135,7 @@ def _postgres(url: str, pool_min: int, pool_max: int) -> dict[str, Any]:
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL and DATABASE_ADMIN_URL must be PostgreSQL URLs.")
     # Django's PostgreSQL backend plus the transaction-local tenant setting for RLS.
-    config["ENGINE"] = "emporium.tenancy.postgresql"
+    config["ENGINE"] = "emporium.multitenancy.postgresql"
     config["OPTIONS"] = {
         "pool": {
             "min_size": pool_min,
@@ -193,7 +194,7 @@ CACHES = {
     "default": {
         **_cache_backend,
         "KEY_PREFIX": "t",
-        "KEY_FUNCTION": "emporium.tenancy.cache.tenant_scoped_key",
+        "KEY_FUNCTION": "emporium.multitenancy.cache.tenant_scoped_key",
         **({} if REDIS_URL else {"LOCATION": "tenant"}),
     },
     # Keys that belong to no tenant: host lookups, per-IP throttles, readiness probes.
@@ -249,6 +250,8 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "shop@emporium.example")
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "identity.User"
+# The multi-tenancy platform finds active tenants through the tenancy context's cached lookup.
+MULTITENANCY_TENANT_LOOKUP = "emporium.tenancy.public.active_tenant"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (tenant, e-mail)
     "django.contrib.auth.backends.ModelBackend",  # the user manager scopes e-mail to the tenant
@@ -272,8 +275,8 @@ EMPORIUM_RESERVATION_HOLD = timedelta(minutes=_int("EMPORIUM_RESERVATION_MINUTES
 AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_CALLABLE = "emporium.identity.lockout.lockout_key"
-AXES_LOCKOUT_CALLABLE = "emporium.identity.lockout.locked_out_response"
+AXES_USERNAME_CALLABLE = "emporium.identity.adapters.lockout.lockout_key"
+AXES_LOCKOUT_CALLABLE = "emporium.identity.adapters.lockout.locked_out_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
@@ -309,10 +312,10 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["emporium.infrastructure.http.parsers.ProblemJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "emporium.identity.authentication.BearerTokenAuthentication"
+        "emporium.identity.api.authentication.BearerTokenAuthentication"
     ],
     # Deny by default: every endpoint declares who may call it.
-    "DEFAULT_PERMISSION_CLASSES": ["emporium.identity.permissions.SignedIn"],
+    "DEFAULT_PERMISSION_CLASSES": ["emporium.identity.api.permissions.SignedIn"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.get("EMPORIUM_THROTTLE_AUTH", "60/min"),
@@ -368,7 +371,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "emporium.infrastructure.logging.RequestIdFilter"},
-        "tenant": {"()": "emporium.tenancy.logging.TenantFilter"},
+        "tenant": {"()": "emporium.multitenancy.logging.TenantFilter"},
     },
     "formatters": {
         "json": {

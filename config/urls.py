@@ -13,7 +13,7 @@ urlpatterns = [
     # The split view serves its bootstrap script as a file, so a strict CSP needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("emporium.identity.urls")),
-    path("api/v1/", include("emporium.tenancy.urls")),
+    path("api/v1/", include("emporium.composition.urls")),
     path("api/v1/", include("emporium.catalog.urls")),
     path("api/v1/", include("emporium.inventory.urls")),
     path("api/v1/", include("emporium.ordering.urls")),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from emporium.infrastructure.db.provisioning import PgTarget, clone_database, drop_database
-from emporium.tenancy.context import TenantRef
+from emporium.multitenancy.context import TenantRef
 
 SERVICE_MARKERS = {
     "postgres": "PostgreSQL",
@@ -167,8 +167,8 @@ def _point_connections_at(name: str) -> None:
 def make_tenant() -> Callable[..., TenantRef]:
     """Return a factory that creates a tenant through the platform use case."""
     from emporium.infrastructure.bus import message_bus
+    from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
     from emporium.tenancy.application.use_cases import CreateTenant, create_tenant
-    from emporium.tenancy.repository import DjangoTenancyUnitOfWork
 
     def make(slug: str, name: str | None = None, **settings: Any) -> TenantRef:
         # On the app's connection, so that tests in one transaction per alias see the rows.
@@ -190,7 +190,7 @@ def make_account() -> Callable[..., Any]:
     """Return a factory: ``make_account(tenant_ref, email, role, password="...")``."""
     from emporium.identity.domain.roles import Role
     from emporium.identity.models import User
-    from emporium.tenancy.context import tenant_context
+    from emporium.multitenancy.context import tenant_context
 
     def make(
         tenant: TenantRef, email: str, role: Role | str, password: str = "correct horse 42"

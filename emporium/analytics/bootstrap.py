@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from emporium.analytics.adapters.store import DjangoSalesStore
 from emporium.analytics.application import consumers, reports
 from emporium.analytics.domain.report import SalesReport
-from emporium.analytics.store import DjangoSalesStore
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.public import order_history, order_history_size
 from emporium.shared_kernel.events import EventEnvelope
-from emporium.tenancy.public import TenantRef, shop_currency, tenant_context
+from emporium.tenancy.public import shop_currency
 
 
 def record_sale(envelope: EventEnvelope) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from emporium.analytics.api.views import SalesView
+from emporium.analytics.api.sales import SalesView
 
 urlpatterns = [
     path("analytics/sales/", SalesView.as_view(), name="analytics-sales"),

@@ -17,9 +17,10 @@ from emporium.catalog import bootstrap
 from emporium.catalog.application import use_cases as cases
 from emporium.catalog.domain.product import ProductStatus
 from emporium.catalog.models import Category, Product
+from emporium.multitenancy.admin_base import TenantModelAdmin
 from emporium.shared_kernel.errors import DomainError
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.public import TenantModelAdmin, shop_currency
+from emporium.tenancy.public import shop_currency
 
 
 def _refused(request: HttpRequest, error: DomainError) -> None:

@@ -9,7 +9,7 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from emporium.catalog.cache import register_handlers
+        from emporium.catalog.adapters.cache import register_handlers
         from emporium.infrastructure.bus import message_bus
 
         register_handlers(message_bus())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emporium.catalog.repository import DjangoCatalogUnitOfWork
+from emporium.catalog.adapters.repository import DjangoCatalogUnitOfWork
 from emporium.infrastructure.bus import message_bus
 
 

@@ -8,7 +8,7 @@ from django.db import models
 
 from emporium.catalog.domain.product import ProductStatus
 from emporium.infrastructure.db.money_field import MoneyField
-from emporium.tenancy.public import TenantOwnedModel
+from emporium.multitenancy.scoping import TenantOwnedModel
 
 
 class Category(TenantOwnedModel):

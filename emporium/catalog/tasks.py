@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from emporium.catalog.warming import catalog_warmer
-from emporium.tenancy.public import TenantTask, active_tenants, tenant_context
+from emporium.catalog.adapters.warming import catalog_warmer
+from emporium.multitenancy.celery import TenantTask
+from emporium.multitenancy.context import tenant_context
+from emporium.tenancy.public import active_tenants
 
 
 @shared_task(base=TenantTask, name="catalog.warm_catalog_cache")

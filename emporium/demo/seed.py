@@ -14,11 +14,11 @@ from emporium.demo.catalog_data import CATEGORIES, PRODUCTS
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import User
 from emporium.inventory.bootstrap import count_stock
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
 from emporium.tenancy import bootstrap as tenancy
 from emporium.tenancy.application.use_cases import CreateTenant
 from emporium.tenancy.models import Tenant
-from emporium.tenancy.public import TenantRef, tenant_context
 
 SHOPS = (("acme", "Acme Inc."), ("globex", "Globex Corporation"))
 OPERATOR = ("operator@example.com", "demo-operator-pass")

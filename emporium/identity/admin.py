@@ -12,11 +12,12 @@ from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from emporium.identity.adapters.role_changes import change_role_of
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import AuditEvent, User, normalize_email
-from emporium.identity.role_changes import change_role_of
+from emporium.multitenancy.admin_base import TenantModelAdmin
+from emporium.multitenancy.context import require_tenant
 from emporium.shared_kernel.errors import DomainError
-from emporium.tenancy.public import TenantModelAdmin, require_tenant
 
 ROLE_CHOICES = [(role.value, role.value) for role in Role]
 

@@ -11,7 +11,8 @@ class IdentityConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the audit receivers and describe bearer tokens in the OpenAPI schema.
-        from emporium.identity import schema, signals  # noqa: F401
+        from emporium.identity import signals
+        from emporium.identity.api import schema  # noqa: F401
         from emporium.identity.domain.events import CustomerRegistered
         from emporium.infrastructure.bus import message_bus
         from emporium.infrastructure.signals import forward_to
@@ -25,4 +26,4 @@ class BackOfficeAdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin`` whose ``admin.site`` is the back office's own site."""
 
     default = False  # named in INSTALLED_APPS; IdentityConfig stays this module's default
-    default_site = "emporium.identity.admin_site.EmporiumAdminSite"
+    default_site = "emporium.identity.adapters.admin_site.EmporiumAdminSite"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from emporium.identity.adapters.passwords import DjangoPasswordHasher, DjangoPasswordPolicy
+from emporium.identity.adapters.repository import DjangoIdentityUnitOfWork
 from emporium.identity.application import register_customer as registration
 from emporium.identity.domain.account import Account
-from emporium.identity.passwords import DjangoPasswordHasher, DjangoPasswordPolicy
-from emporium.identity.repository import DjangoIdentityUnitOfWork
 from emporium.infrastructure.bus import message_bus
 
 

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 
 from emporium.identity.domain.roles import Role
-from emporium.tenancy.public import TenantOrPlatformManager, TenantOwnedModel, current_tenant
+from emporium.multitenancy.context import current_tenant
+from emporium.multitenancy.scoping import TenantOrPlatformManager, TenantOwnedModel
 
 
 class UserManager(TenantOrPlatformManager["User"], BaseUserManager["User"]):

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
-from emporium.identity import audit
+from emporium.identity.adapters import audit
 from emporium.identity.models import User
 
 #: ``receiver(sender, event: CustomerRegistered, **kwargs)``; sent after commit, robustly.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from emporium.identity.idempotency import purge_idempotency_records
+from emporium.infrastructure.http.idempotency import purge_idempotency_records
 
 
 @shared_task(name="identity.purge_idempotency_keys")

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from emporium.inventory.models import StockItem, StockMovement
-from emporium.tenancy.public import TenantModelAdmin
+from emporium.multitenancy.admin_base import TenantModelAdmin
 
 
 class ReadOnly(TenantModelAdmin):  # type: ignore[type-arg]

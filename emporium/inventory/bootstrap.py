@@ -6,9 +6,9 @@ from uuid import UUID
 
 from emporium.catalog.public import product_exists
 from emporium.infrastructure.bus import message_bus
+from emporium.inventory.adapters.repository import DjangoInventoryUnitOfWork
 from emporium.inventory.application.use_cases import SetStock, set_stock
 from emporium.inventory.domain.stock import StockItem
-from emporium.inventory.repository import DjangoInventoryUnitOfWork
 
 
 class CatalogAdapter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from emporium.tenancy.public import TenantOwnedModel
+from emporium.multitenancy.scoping import TenantOwnedModel
 
 
 class StockItem(TenantOwnedModel):

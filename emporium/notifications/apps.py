@@ -13,7 +13,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the adapters load identity's public module, which needs the registry.
         from emporium.infrastructure.messaging.inbox import consumer_registry
-        from emporium.notifications import adapters
+        from emporium.notifications.adapters import channels as adapters
         from emporium.notifications.application import consumers
 
         email, renderer = adapters.DjangoEmailSender(), adapters.DjangoTemplateRenderer()

@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from emporium.multitenancy.admin_base import TenantModelAdmin
 from emporium.ordering import bootstrap
 from emporium.ordering.domain.order import CancelReason
 from emporium.ordering.models import Order, OrderEvent, OrderLine
-from emporium.tenancy.public import TenantModelAdmin
 
 
 class OrderLineInline(admin.TabularInline):  # type: ignore[type-arg]

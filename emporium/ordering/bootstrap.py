@@ -12,10 +12,10 @@ from django.utils import timezone
 from emporium.catalog.public import CatalogPricing
 from emporium.infrastructure.bus import message_bus
 from emporium.inventory import public as inventory
+from emporium.ordering.adapters.repository import DjangoOrderingUnitOfWork
 from emporium.ordering.application import use_cases
 from emporium.ordering.application.ports import Offer, ShopTerms
 from emporium.ordering.domain.order import CancelReason, Order
-from emporium.ordering.repository import DjangoOrderingUnitOfWork
 from emporium.tenancy.public import shop_terms
 
 

@@ -7,8 +7,8 @@ import uuid
 from django.db import models
 
 from emporium.infrastructure.db.money_field import MoneyField
+from emporium.multitenancy.scoping import TenantOwnedModel
 from emporium.ordering.domain.order import OrderStatus
-from emporium.tenancy.public import TenantOwnedModel
 
 
 class Order(TenantOwnedModel):

@@ -1,5 +1,7 @@
 """What other contexts may use of ordering: recording a payment, its events, history, signals."""
 
+from emporium.ordering.adapters.history import order_history, order_history_size
+from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
 from emporium.ordering.bootstrap import mark_order_paid
 from emporium.ordering.domain.events import (
     FulfilmentRequested,
@@ -8,8 +10,6 @@ from emporium.ordering.domain.events import (
     OrderPaid,
     OrderPlaced,
 )
-from emporium.ordering.history import order_history, order_history_size
-from emporium.ordering.payable import OrderToPay, lock_order_to_pay
 from emporium.ordering.signals import order_cancelled, order_fulfilled, order_paid, order_placed
 
 __all__ = [

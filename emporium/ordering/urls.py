@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from emporium.ordering.api.views import (
+from emporium.ordering.api.orders import (
     CancelOrderView,
     FulfilOrderView,
     OrderDetailView,

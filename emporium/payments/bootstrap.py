@@ -7,10 +7,10 @@ from uuid import UUID
 from django.utils import timezone
 
 from emporium.infrastructure.bus import message_bus
+from emporium.payments.adapters.registry import providers
+from emporium.payments.adapters.repository import DjangoPaymentsUnitOfWork, OrdersForPayments
 from emporium.payments.application import pay_order as use_cases
 from emporium.payments.domain.payment import Payment
-from emporium.payments.registry import providers
-from emporium.payments.repository import DjangoPaymentsUnitOfWork, OrdersForPayments
 from emporium.shared_kernel.money import Money
 from emporium.tenancy.public import enabled_payment_methods
 

@@ -7,8 +7,8 @@ import uuid
 from django.db import models
 
 from emporium.infrastructure.db.money_field import MoneyField
+from emporium.multitenancy.scoping import TenantOwnedModel
 from emporium.payments.domain.payment import PaymentStatus
-from emporium.tenancy.public import TenantOwnedModel
 
 
 class Payment(TenantOwnedModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emporium.payments.registry import providers
+from emporium.payments.adapters.registry import providers
 from emporium.payments.signals import payment_processed, payment_refunded
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from emporium.payments.api.views import PayOrderView, RefundPaymentView
+from emporium.payments.api.payments import PayOrderView, RefundPaymentView
 from emporium.payments.api.webhooks import PaymentWebhookView
 
 urlpatterns = [

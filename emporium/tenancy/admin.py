@@ -15,11 +15,11 @@ from django.urls import URLPattern, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_protect
 
+from emporium.multitenancy.context import current_tenant
 from emporium.shared_kernel.errors import DomainError, InvalidInput
 from emporium.shared_kernel.money import CURRENCIES
 from emporium.tenancy import bootstrap
 from emporium.tenancy.application.use_cases import CreateTenant
-from emporium.tenancy.context import current_tenant
 from emporium.tenancy.domain.tenant import validate_slug
 from emporium.tenancy.models import Tenant, TenantSettings
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from emporium.infrastructure.bus import message_bus
+from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
 from emporium.tenancy.application import use_cases
 from emporium.tenancy.domain.tenant import Tenant
-from emporium.tenancy.repository import DjangoTenancyUnitOfWork
 
 
 def create_tenant(cmd: use_cases.CreateTenant) -> Tenant:

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from emporium.multitenancy.scoping import TenantOwnedModel
 from emporium.tenancy.domain.tenant import DEFAULT_TAX_RATE, TenantStatus
-from emporium.tenancy.scoping import TenantOwnedModel
 
 
 def default_payment_methods() -> list[str]:

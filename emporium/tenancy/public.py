@@ -1,24 +1,9 @@
-"""What other contexts may use of tenancy: the tenant context and tenant-owned data."""
+"""What other contexts may use of the tenancy context: a shop's settings and the active shops."""
 
 from decimal import Decimal
 
-from emporium.tenancy.admin_base import TenantModelAdmin
-from emporium.tenancy.celery import TenantTask
-from emporium.tenancy.commands import TenantCommand
-from emporium.tenancy.context import (
-    TenantContextMissing,
-    TenantRef,
-    carry_context,
-    current_tenant,
-    current_tenant_slug,
-    require_tenant,
-    tenant_context,
-)
-from emporium.tenancy.scoping import (
-    TenantMismatch,
-    TenantOrPlatformManager,
-    TenantOwnedModel,
-)
+from emporium.multitenancy.context import TenantRef, require_tenant
+from emporium.tenancy.adapters.commands import TenantCommand
 
 
 def shop_currency() -> str:
@@ -63,7 +48,9 @@ def active_tenants() -> list[TenantRef]:
 
 def active_tenant(slug: str) -> TenantRef | None:
     """Return the active tenant named ``slug`` (the cached host lookup), or None."""
-    from emporium.tenancy.resolution import active_tenant as lookup  # late: it imports models
+    from emporium.tenancy.adapters.resolution import (
+        active_tenant as lookup,  # late: it imports models
+    )
 
     return lookup(slug)
 
@@ -78,23 +65,11 @@ def shop_name() -> str:
 
 __all__ = [
     "TenantCommand",
-    "TenantContextMissing",
-    "TenantMismatch",
-    "TenantModelAdmin",
-    "TenantOrPlatformManager",
-    "TenantOwnedModel",
-    "TenantRef",
-    "TenantTask",
     "active_tenant",
     "active_tenants",
-    "carry_context",
-    "current_tenant",
-    "current_tenant_slug",
     "enabled_payment_methods",
-    "require_tenant",
     "shop_currency",
     "shop_name",
     "shop_terms",
-    "tenant_context",
     "webhook_secret",
 ]

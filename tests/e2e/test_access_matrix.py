@@ -19,11 +19,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
-from emporium.identity.tokens import issue_token
 from emporium.inventory.bootstrap import count_stock
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.context import TenantRef, tenant_context
 
 ROLES = ("anonymous", "customer", "other_customer", "staff", "owner", "other_tenant_owner")
 PASSWORD = "correct horse 42"

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 
-from emporium.identity.admin_site import EmporiumAdminSite
+from emporium.identity.adapters.admin_site import EmporiumAdminSite
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import AuditEvent, User
-from emporium.tenancy.context import TenantRef, tenant_context
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.tenancy.models import Tenant, TenantSettings
 from tests.testapps.tenant_probe.admin import ShelfAdmin
 from tests.testapps.tenant_probe.models import Item, Shelf

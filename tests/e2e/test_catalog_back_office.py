@@ -9,8 +9,8 @@ from emporium.catalog import bootstrap
 from emporium.catalog.application import use_cases as cases
 from emporium.catalog.models import Product
 from emporium.infrastructure.models import OutboxMessage
+from emporium.multitenancy.context import tenant_context
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

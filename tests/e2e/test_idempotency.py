@@ -14,11 +14,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from emporium.identity.idempotency import purge_idempotency_records, request_hash
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import IdempotencyRecord
 from emporium.identity.tasks import purge_idempotency_keys
-from emporium.identity.tokens import issue_token
-from emporium.tenancy.context import TenantRef, tenant_context
+from emporium.infrastructure.http.idempotency import purge_idempotency_records, request_hash
+from emporium.multitenancy.context import TenantRef, tenant_context
 from tests.testapps.tenant_probe.idempotent_urls import PATH, CreateShelf
 from tests.testapps.tenant_probe.models import Shelf
 

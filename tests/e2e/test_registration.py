@@ -12,10 +12,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 
 from emporium.identity.models import User
-from emporium.identity.throttles import AnonymousAuthThrottle
+from emporium.infrastructure.http.throttles import AnonymousAuthThrottle
 from emporium.infrastructure.messaging.models import DeliveryFailure
 from emporium.infrastructure.outbox.models import OutboxMessage
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 BASE = "https://emporium.example/problems/"

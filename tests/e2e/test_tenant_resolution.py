@@ -6,11 +6,11 @@ import pytest
 from django.test import Client, TestCase
 
 from emporium.infrastructure.bus import message_bus
+from emporium.multitenancy.context import current_tenant, tenant_context
+from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
+from emporium.tenancy.adapters.resolution import forget_tenant
 from emporium.tenancy.application.use_cases import SuspendTenant, suspend_tenant
-from emporium.tenancy.context import current_tenant, tenant_context
 from emporium.tenancy.models import Tenant, TenantHost
-from emporium.tenancy.repository import DjangoTenancyUnitOfWork
-from emporium.tenancy.resolution import forget_tenant
 
 django_capture_on_commit_callbacks = TestCase.captureOnCommitCallbacks
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from emporium.identity.adapters.repository import DjangoIdentityUnitOfWork
 from emporium.identity.domain.account import Account, EmailTaken
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import User
-from emporium.identity.repository import DjangoIdentityUnitOfWork
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.multitenancy.context import tenant_context
 from emporium.shared_kernel.messagebus import MessageBus
-from emporium.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.test import Client
 
-from emporium.identity.idempotency import IdempotentCreateMixin
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import IdempotencyRecord
-from emporium.identity.tokens import issue_token
-from emporium.tenancy.context import TenantRef, tenant_context
+from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
+from emporium.multitenancy.context import TenantRef, tenant_context
 from tests.testapps.tenant_probe.idempotent_urls import PATH, CreateShelf
 from tests.testapps.tenant_probe.models import Shelf
 

@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import RequestFactory, override_settings
 
 from emporium.identity.models import User
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 PRODUCTION_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from emporium.catalog.models import Category, Product
 from emporium.identity.models import User
 from emporium.inventory.models import StockItem
-from emporium.tenancy.context import TenantRef, tenant_context
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.tenancy.models import Tenant
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "admin"])

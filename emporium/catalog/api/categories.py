@@ -7,9 +7,9 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.catalog import bootstrap, queries
+from emporium.catalog import bootstrap
+from emporium.catalog.adapters import queries
 from emporium.catalog.api.access import CatalogView
-from emporium.catalog.api.pagination import ByNamePagination
 from emporium.catalog.api.serializers import (
     CategoryCreateInputSerializer,
     CategoryNavigationSerializer,
@@ -19,6 +19,7 @@ from emporium.catalog.api.serializers import (
 )
 from emporium.catalog.application.use_cases import CreateCategory, create_category
 from emporium.identity.public import IdempotentCreateMixin
+from emporium.infrastructure.http.pagination import ByNamePagination
 
 PAGE_PARAMETERS = [
     OpenApiParameter("cursor", str, description="The page, from a `next` or `previous` link."),

@@ -11,9 +11,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.catalog import bootstrap, queries
+from emporium.catalog import bootstrap
+from emporium.catalog.adapters import queries
 from emporium.catalog.api.access import CatalogView, manages_shop
-from emporium.catalog.api.pagination import ByNamePagination
 from emporium.catalog.api.serializers import (
     ProductChangeInputSerializer,
     ProductCreateInputSerializer,
@@ -36,6 +36,7 @@ from emporium.catalog.application.use_cases import (
 )
 from emporium.catalog.domain.product import UNCHANGED, ProductStatus
 from emporium.identity.public import IdempotentCreateMixin
+from emporium.infrastructure.http.pagination import ByNamePagination
 from emporium.tenancy.public import shop_currency
 
 LIST_PARAMETERS = [

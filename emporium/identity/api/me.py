@@ -7,11 +7,11 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.api.base import TenantAPIView
+from emporium.identity.api.permissions import SignedIn
 from emporium.identity.models import account_of
-from emporium.identity.permissions import SignedIn
 from emporium.infrastructure.http.openapi import problem_responses
-from emporium.tenancy.public import require_tenant
+from emporium.infrastructure.http.views import TenantAPIView
+from emporium.multitenancy.context import require_tenant
 
 
 class MeView(TenantAPIView):

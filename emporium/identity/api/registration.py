@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.identity import bootstrap
-from emporium.identity.api.base import TenantAPIView
 from emporium.identity.application.register_customer import RegisterCustomer
-from emporium.identity.throttles import AnonymousAuthThrottle
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.throttles import AnonymousAuthThrottle
+from emporium.infrastructure.http.views import TenantAPIView
 
 
 class _TextOnly(serializers.CharField):

@@ -13,14 +13,14 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity import audit
-from emporium.identity.api.base import TenantAPIView
-from emporium.identity.lockout import lockout_key, retry_after_seconds
+from emporium.identity.adapters import audit
+from emporium.identity.adapters.lockout import lockout_key, retry_after_seconds
+from emporium.identity.adapters.tokens import issue_token, revoke_token
+from emporium.identity.api.permissions import SignedIn
 from emporium.identity.models import AccessToken, account_of
-from emporium.identity.permissions import SignedIn
-from emporium.identity.throttles import AnonymousAuthThrottle
-from emporium.identity.tokens import issue_token, revoke_token
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.throttles import AnonymousAuthThrottle
+from emporium.infrastructure.http.views import TenantAPIView
 
 
 class LockedOut(Throttled):

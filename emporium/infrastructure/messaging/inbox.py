@@ -8,8 +8,11 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 
 from emporium.infrastructure.messaging.models import InboxMessage
+from emporium.multitenancy.context import TenantRef, tenant_context
+from emporium.multitenancy.lookup import active_tenant
 from emporium.shared_kernel.events import EventEnvelope
-from emporium.tenancy.public import TenantRef, active_tenant, tenant_context
+
+#: A consumer's work on one envelope; it runs inside the envelope's tenant and transaction.
 
 #: A consumer's work on one envelope; it runs inside the envelope's tenant and transaction.
 EnvelopeHandler = Callable[[EventEnvelope], None]

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from emporium.catalog.public import product_status
 from emporium.identity.public import ShopStaff, TenantAPIView
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.inventory.adapters.queries import stock_levels
 from emporium.inventory.bootstrap import count_stock
-from emporium.inventory.queries import stock_levels
 
 
 class StrictIntegerField(serializers.IntegerField):

@@ -1,7 +1,7 @@
 """``POST /api/v1/webhooks/payments/{provider}/``: signed events from payment providers.
 
 The provider calls it, not a user: there is no bearer token, and the event's authenticity
-comes from its signature alone (see ``emporium.payments.webhooks``).
+comes from its signature alone (see ``emporium.payments.adapters.webhooks``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.identity.public import TenantAPIView
-from emporium.payments import webhooks
-from emporium.payments.registry import providers
+from emporium.payments.adapters import webhooks
+from emporium.payments.adapters.registry import providers
 from emporium.tenancy.public import webhook_secret
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

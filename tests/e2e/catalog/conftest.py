@@ -22,10 +22,10 @@ from emporium.catalog.application.use_cases import (
     create_product,
     publish_product,
 )
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
-from emporium.identity.tokens import issue_token
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.context import TenantRef, tenant_context
 
 PROBLEM = "application/problem+json"
 BASE = "https://emporium.example/problems/"

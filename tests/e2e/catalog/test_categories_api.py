@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from emporium.catalog.models import Category
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 from tests.e2e.catalog.conftest import BASE, PROBLEM
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from emporium.catalog.models import Product
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 from tests.e2e.catalog.conftest import BASE, PROBLEM, usd
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from emporium.identity.models import AuditEvent
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse 42"

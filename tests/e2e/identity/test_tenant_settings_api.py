@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
-from emporium.identity.tokens import issue_token
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from emporium.identity.throttles import AnonymousAuthThrottle, UserWriteThrottle
-from emporium.identity.tokens import issue_token
-from emporium.tenancy.context import tenant_context
+from emporium.identity.adapters.tokens import issue_token
+from emporium.infrastructure.http.throttles import AnonymousAuthThrottle, UserWriteThrottle
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

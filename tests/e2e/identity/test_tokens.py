@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from emporium.identity.adapters.tokens import digest
 from emporium.identity.models import AccessToken, AuditEvent
-from emporium.identity.tokens import digest
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse 42"

@@ -9,10 +9,10 @@ from django.test import Client
 
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as cases
-from emporium.identity.tokens import issue_token
+from emporium.identity.adapters.tokens import issue_token
 from emporium.inventory.models import StockItem, StockMovement
+from emporium.multitenancy.context import tenant_context
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.test import Client
 
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
-from emporium.identity.tokens import issue_token
+from emporium.identity.adapters.tokens import issue_token
 from emporium.inventory.bootstrap import count_stock
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.context import TenantRef, tenant_context
 
 
 def make_product(tenant: TenantRef, name: str, price: str, stock: int, publish: bool = True):

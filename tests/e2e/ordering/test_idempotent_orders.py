@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
-from emporium.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

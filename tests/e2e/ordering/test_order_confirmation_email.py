@@ -7,7 +7,7 @@ from django.core import mail
 
 from emporium.infrastructure.messaging.publisher import InProcessPublisher
 from emporium.infrastructure.outbox.models import OutboxMessage
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from emporium.inventory.models import StockItem
+from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
-from emporium.tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ import pytest
 from django.db import transaction
 from django.dispatch import Signal
 
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.public import CustomerRegistered, customer_registered
-from emporium.identity.tokens import issue_token
+from emporium.multitenancy.context import tenant_context
 from emporium.ordering.public import (
     OrderCancelled,
     OrderFulfilled,
@@ -26,7 +27,6 @@ from emporium.ordering.public import (
 from emporium.payments.domain.events import PaymentCaptured, PaymentRefunded
 from emporium.payments.public import payment_processed, payment_refunded
 from emporium.shared_kernel.events import DomainEvent
-from emporium.tenancy.context import tenant_context
 from tests.e2e.ordering.conftest import Shop, make_product
 from tests.e2e.payments.test_payments_api import card, pay, place, refund
 

@@ -12,6 +12,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from emporium.inventory.models import Reservation, StockItem
+from emporium.multitenancy.context import tenant_context
 from emporium.ordering import bootstrap as ordering
 from emporium.ordering.application import use_cases as ordering_cases
 from emporium.ordering.models import Order
@@ -19,7 +20,6 @@ from emporium.payments import bootstrap
 from emporium.payments.application.pay_order import PayOrder
 from emporium.payments.models import Payment
 from emporium.shared_kernel.errors import DomainError
-from emporium.tenancy.context import tenant_context
 from tests.e2e.ordering.conftest import make_product
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

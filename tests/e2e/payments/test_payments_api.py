@@ -13,9 +13,9 @@ from django.test import Client
 from emporium.identity.models import IdempotencyRecord
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.inventory.models import StockItem
+from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
 from emporium.payments.models import Payment
-from emporium.tenancy.context import tenant_context
 from emporium.tenancy.models import TenantSettings
 
 pytestmark = pytest.mark.django_db

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from emporium.identity.tokens import issue_token
-from emporium.payments import registry
+from emporium.identity.adapters.tokens import issue_token
+from emporium.multitenancy.context import tenant_context
+from emporium.payments.adapters import registry
+from emporium.payments.adapters.webhooks import signature_header
 from emporium.payments.models import Payment
-from emporium.payments.webhooks import signature_header
-from emporium.tenancy.context import tenant_context
 from emporium.tenancy.models import TenantSettings
 from tests.e2e.payments.test_payments_api import PROBLEMS, card, order_status, pay, place
 

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.multitenancy.context import tenant_context
+from emporium.payments.adapters.webhooks import signature_header
 from emporium.payments.models import Payment, ProcessedWebhook
-from emporium.payments.webhooks import signature_header
-from emporium.tenancy.context import tenant_context
 from emporium.tenancy.models import TenantSettings
 from tests.e2e.payments.test_payments_api import PROBLEMS, card, pay, place
 

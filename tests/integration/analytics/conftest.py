@@ -10,8 +10,8 @@ from uuid import UUID
 
 import pytest
 
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap as ordering
-from emporium.tenancy.public import TenantRef, tenant_context
 from tests.e2e.ordering.conftest import make_product
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from emporium.analytics.models import DailySales, OrderFact
-from emporium.tenancy.public import TenantRef, tenant_context
+from emporium.multitenancy.context import TenantRef, tenant_context
 
 
 def days_of(tenant: TenantRef) -> list[tuple[Any, ...]]:

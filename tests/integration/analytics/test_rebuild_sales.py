@@ -21,10 +21,10 @@ from emporium.analytics.domain.totals import Totals
 from emporium.analytics.models import DailySales, OrderFact
 from emporium.infrastructure.messaging.inbox import consume_once
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap as ordering
 from emporium.ordering.domain.order import CancelReason
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.public import TenantRef, tenant_context
 from tests.integration.analytics.conftest import Shops
 from tests.integration.analytics.rows import days_of, facts_of
 from tests.unit.analytics.events import placed

@@ -12,8 +12,8 @@ from django.db import connections
 
 from emporium.analytics import bootstrap
 from emporium.infrastructure.messaging.inbox import consume_once, consumer_registry
+from emporium.multitenancy.context import TenantRef
 from emporium.shared_kernel.events import EventEnvelope
-from emporium.tenancy.public import TenantRef
 from tests.integration.analytics.rows import days_of, facts_of
 from tests.unit.analytics.events import cancelled, placed
 

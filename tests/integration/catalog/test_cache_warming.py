@@ -15,7 +15,14 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from emporium.catalog import bootstrap, queries
+from emporium.catalog import bootstrap
+from emporium.catalog.adapters import queries
+from emporium.catalog.adapters.warming import (
+    CacheWarmer,
+    UnknownPattern,
+    WarmReport,
+    catalog_warmer,
+)
 from emporium.catalog.application.use_cases import (
     ChangeProduct,
     CreateCategory,
@@ -27,12 +34,11 @@ from emporium.catalog.application.use_cases import (
     publish_product,
 )
 from emporium.catalog.tasks import warm_all_tenants, warm_catalog_cache
-from emporium.catalog.warming import CacheWarmer, UnknownPattern, WarmReport, catalog_warmer
 from emporium.infrastructure.bus import message_bus
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
+from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
 from emporium.tenancy.application.use_cases import SuspendTenant, suspend_tenant
-from emporium.tenancy.context import TenantRef, tenant_context
-from emporium.tenancy.repository import DjangoTenancyUnitOfWork
 
 committing = pytest.mark.django_db(transaction=True)
 TREE = "/api/v1/categories/tree/"

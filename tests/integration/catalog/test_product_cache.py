@@ -14,17 +14,18 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from emporium.catalog import bootstrap, cache, queries
+from emporium.catalog import bootstrap
+from emporium.catalog.adapters import cache, queries
 from emporium.catalog.application.use_cases import (
     CreateProduct,
     PublishProduct,
     create_product,
     publish_product,
 )
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
-from emporium.identity.tokens import issue_token
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
-from emporium.tenancy.context import TenantRef, tenant_context
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

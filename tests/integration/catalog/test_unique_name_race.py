@@ -9,9 +9,9 @@ from django.db import connections, transaction
 from django.test import Client
 
 from emporium.catalog.models import Product
+from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
-from emporium.identity.tokens import issue_token
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 BODY = {

@@ -26,8 +26,8 @@ from emporium.infrastructure.messaging.publisher import (
 )
 from emporium.infrastructure.messaging.relay import prune_published, relay_batch
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.multitenancy.context import TenantRef, current_tenant_slug
 from emporium.shared_kernel.events import EventEnvelope
-from emporium.tenancy.context import TenantRef, current_tenant_slug
 
 BOTH = pytest.mark.django_db(transaction=True, databases=["default", "admin"])
 

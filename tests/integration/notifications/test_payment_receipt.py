@@ -11,7 +11,7 @@ from django.core import mail
 from emporium.infrastructure.messaging.inbox import consume_once, consumer_registry
 from emporium.infrastructure.messaging.publisher import InProcessPublisher
 from emporium.infrastructure.outbox.models import OutboxMessage
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 from tests.e2e.payments.test_payments_api import DECLINED, card, pay, place
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,9 @@ import django
 
 django.setup()
 
+from emporium.multitenancy.context import TenantRef, tenant_context  # noqa: E402
 from emporium.ordering import bootstrap  # noqa: E402
 from emporium.shared_kernel.errors import Conflict  # noqa: E402
-from emporium.tenancy.context import TenantRef, tenant_context  # noqa: E402
 
 
 def main() -> None:

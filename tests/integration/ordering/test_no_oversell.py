@@ -20,11 +20,11 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.test import Client
 
-from emporium.identity.tokens import issue_token
+from emporium.identity.adapters.tokens import issue_token
 from emporium.infrastructure.db.provisioning import PgTarget
 from emporium.inventory.models import StockItem
+from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
-from emporium.tenancy.context import tenant_context
 from tests.e2e.ordering.conftest import make_product
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

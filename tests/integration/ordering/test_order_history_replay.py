@@ -9,10 +9,10 @@ import pytest
 from django.db import transaction
 
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap
 from emporium.ordering.domain.order import CancelReason
 from emporium.ordering.public import order_history, order_history_size
-from emporium.tenancy.public import TenantRef, tenant_context
 from tests.e2e.ordering.conftest import make_product
 
 PLACED, CANCELLED = "ordering.order_placed", "ordering.order_cancelled"

@@ -11,11 +11,11 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from emporium.inventory.models import Reservation, StockItem
+from emporium.multitenancy.context import tenant_context
 from emporium.ordering import bootstrap
 from emporium.ordering.application import use_cases
 from emporium.ordering.models import Order
 from emporium.shared_kernel.errors import BusinessRuleViolation
-from emporium.tenancy.context import tenant_context
 from tests.e2e.ordering.conftest import make_product
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emporium.tenancy.context import tenant_context
-from emporium.tenancy.scoping import TenantMismatch
+from emporium.multitenancy.context import tenant_context
+from emporium.multitenancy.scoping import TenantMismatch
 from tests.testapps.tenant_probe.models import Item, Shelf
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.test.utils import isolate_apps
 
-from emporium.tenancy.checks import _model_errors, check_tenant_owned_models
-from emporium.tenancy.scoping import TenantManager, TenantOwnedModel
+from emporium.multitenancy.checks import _model_errors, check_tenant_owned_models
+from emporium.multitenancy.scoping import TenantManager, TenantOwnedModel
 
 
 def test_the_project_passes_the_check() -> None:

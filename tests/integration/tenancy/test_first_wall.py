@@ -17,8 +17,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 
-from emporium.tenancy.context import TenantContextMissing, TenantRef, tenant_context
-from emporium.tenancy.scoping import TenantMismatch
+from emporium.multitenancy.context import TenantContextMissing, TenantRef, tenant_context
+from emporium.multitenancy.scoping import TenantMismatch
 from tests.testapps.tenant_probe.models import Item, Shelf
 
 pytestmark = pytest.mark.django_db

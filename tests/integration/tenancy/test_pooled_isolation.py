@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.test import Client
 
-from emporium.tenancy.context import TenantRef, tenant_context
+from emporium.multitenancy.context import TenantRef, tenant_context
 from tests.testapps.tenant_probe.models import Item, Shelf
 
 pytestmark = [

@@ -1,6 +1,6 @@
 import pytest
 
-from emporium.tenancy.context import tenant_context
+from emporium.multitenancy.context import tenant_context
 from tests.testapps.tenant_probe.models import Shelf
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from django.db import (
     transaction,
 )
 
-from emporium.tenancy.checks import check_row_level_security
-from emporium.tenancy.context import TenantRef, tenant_context
+from emporium.multitenancy.checks import check_row_level_security
+from emporium.multitenancy.context import TenantRef, tenant_context
 from tests.testapps.tenant_probe.models import Item, Shelf
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 
-from emporium.tenancy.context import TenantContextMissing, TenantRef, tenant_context
+from emporium.multitenancy.context import TenantContextMissing, TenantRef, tenant_context
 
 ACME = TenantRef(uuid.UUID("00000000-0000-0000-0000-00000000000a"), "acme")
 GLOBEX = TenantRef(uuid.UUID("00000000-0000-0000-0000-00000000000b"), "globex")

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from emporium.tenancy.context import current_tenant, tenant_context
+from emporium.multitenancy.context import current_tenant, tenant_context
 from tests.testapps.tenant_probe.models import Shelf
 
 

@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 from config.celery import app as celery_app
-from emporium.tenancy.context import TenantContextMissing, TenantRef, tenant_context
+from emporium.multitenancy.context import TenantContextMissing, TenantRef, tenant_context
 from tests.testapps.tenant_probe.tasks import report_tenant
 
 ROOT = Path(__file__).resolve().parents[3]

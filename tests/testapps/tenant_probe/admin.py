@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from emporium.tenancy.public import TenantModelAdmin
+from emporium.multitenancy.admin_base import TenantModelAdmin
 from tests.testapps.tenant_probe.models import Item, Shelf
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from emporium.tenancy.scoping import TenantOwnedModel
+from emporium.multitenancy.scoping import TenantOwnedModel
 
 
 class Shelf(TenantOwnedModel):

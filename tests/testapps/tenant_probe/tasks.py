@@ -5,8 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.core.cache import caches
 
-from emporium.tenancy.celery import TenantTask
-from emporium.tenancy.context import require_tenant
+from emporium.multitenancy.celery import TenantTask
+from emporium.multitenancy.context import require_tenant
 
 
 @shared_task(base=TenantTask, name="tenant_probe.report_tenant")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from emporium.analytics.adapters.locks import lock_key
 from emporium.analytics.domain.totals import Totals
-from emporium.analytics.locks import lock_key
 from emporium.analytics.management.commands.rebuild_sales import describe
 from emporium.shared_kernel.money import Money
 

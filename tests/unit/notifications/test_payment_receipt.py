@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from emporium.notifications.adapters import DjangoTemplateRenderer
+from emporium.notifications.adapters.channels import DjangoTemplateRenderer
 from emporium.notifications.application.consumers import (
     PAYMENT_RECEIPT_TEMPLATE,
     send_payment_receipt,

@@ -6,18 +6,18 @@ from datetime import date
 
 import pytest
 
-from emporium.payments.application.ports import (
-    InsufficientFunds,
-    InvalidPaymentData,
-    PaymentDeclined,
-    ProviderUnavailable,
-)
-from emporium.payments.providers.card import (
+from emporium.payments.adapters.card import (
     CardProvider,
     brand_of,
     expired,
     luhn_valid,
     parse_card,
+)
+from emporium.payments.application.ports import (
+    InsufficientFunds,
+    InvalidPaymentData,
+    PaymentDeclined,
+    ProviderUnavailable,
 )
 from emporium.shared_kernel.money import Money
 

@@ -7,8 +7,8 @@ from importlib.metadata import EntryPoint
 
 import pytest
 
-from emporium.payments.providers.card import CardProvider
-from emporium.payments.registry import GROUP, discover
+from emporium.payments.adapters.card import CardProvider
+from emporium.payments.adapters.registry import GROUP, discover
 
 
 class FakeProvider:
@@ -33,7 +33,7 @@ def test_a_plugin_is_loaded_by_its_entry_point() -> None:
 def test_a_plugin_that_fails_to_load_is_logged_and_skipped(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="emporium.payments.registry"):
+    with caplog.at_level(logging.ERROR, logger="emporium.payments.adapters.registry"):
         found = discover(
             [
                 entry("broken", "no_such_module_anywhere:Provider"),

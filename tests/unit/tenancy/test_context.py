@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from emporium.tenancy.context import (
+from emporium.multitenancy.context import (
     TenantContextMissing,
     TenantRef,
     carry_context,

@@ -11,7 +11,8 @@ from rich.progress import Progress
 from emporium.analytics import bootstrap
 from emporium.analytics.application.consumers import Rebuilt
 from emporium.analytics.domain.totals import Totals
-from emporium.tenancy.public import TenantRef, active_tenant, active_tenants
+from emporium.multitenancy.context import TenantRef
+from emporium.tenancy.public import active_tenant, active_tenants
 
 
 def describe(totals: Totals) -> str:

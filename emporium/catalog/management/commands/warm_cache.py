@@ -10,12 +10,13 @@ from django.db import transaction
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from emporium.catalog.warming import (
+from emporium.catalog.adapters.warming import (
     POPULAR_LIMIT,
     UnknownPattern,
     catalog_warmer,
 )
-from emporium.tenancy.public import TenantCommand, active_tenants, require_tenant, tenant_context
+from emporium.multitenancy.context import require_tenant, tenant_context
+from emporium.tenancy.public import TenantCommand, active_tenants
 
 
 def _limit(text: str) -> int:

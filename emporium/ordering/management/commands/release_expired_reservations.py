@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from emporium.ordering.expiry import release_expired_reservations
-from emporium.tenancy.public import TenantRef
+from emporium.multitenancy.context import TenantRef
+from emporium.ordering.adapters.expiry import release_expired_reservations
 
 
 class Command(BaseCommand):

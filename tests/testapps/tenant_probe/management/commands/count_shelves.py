@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from emporium.tenancy.commands import TenantCommand
+from emporium.tenancy.adapters.commands import TenantCommand
 from tests.testapps.tenant_probe.models import Shelf
 
 

@@ -1,0 +1,89 @@
+"""The back office: a shop's owners and staff on its host, platform operators on the bare domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest
+
+from emporium.identity.domain.roles import Role
+from emporium.multitenancy.admin_base import TenantModelAdmin
+
+# Only the project's own apps are in the back office: the admins of third-party apps (auth's
+from emporium.multitenancy.context import current_tenant
+
+# Only the project's own apps are in the back office: the admins of third-party apps (auth's
+from emporium.multitenancy.scoping import TenantOwnedModel
+
+# Only the project's own apps are in the back office: the admins of third-party apps (auth's
+# groups, django-axes' sign-in attempts) know nothing of tenants and show every tenant's rows.
+PROJECT_PACKAGES = ("emporium.", "tests.")
+PLATFORM_TITLE = "Emporium platform"
+
+
+def may_enter(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Return whether ``user`` may use the back office of the current tenant (or platform)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    tenant = current_tenant()
+    if tenant is None:
+        return bool(getattr(user, "is_operator", False))
+    role = getattr(user, "role_enum", None)
+    return getattr(user, "tenant_id", None) == tenant.id and role in {Role.OWNER, Role.STAFF}
+
+
+class BackOfficeAuthenticationForm(AdminAuthenticationForm):
+    """Sign-in by e-mail and password; the user manager finds the e-mail in this tenant only."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not may_enter(user):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class EmporiumAdminSite(admin.AdminSite):
+    """Django's admin, entered only by the accounts ``may_enter`` admits, titled by tenant."""
+
+    login_form = BackOfficeAuthenticationForm
+    index_title = "Back office"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return may_enter(request.user)
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
+        tenant = current_tenant()
+        title = f"{tenant.slug} back office" if tenant else PLATFORM_TITLE
+        context.update(site_header=title, site_title=title)
+        return context
+
+    def register(
+        self,
+        model_or_iterable: type[Model] | Iterable[type[Model]],
+        admin_class: type[admin.ModelAdmin[Any]] | None = None,
+        **options: Any,
+    ) -> None:
+        """Register the project's models; refuse a tenant-owned model without the tenant
+        admin; leave out third-party apps' models."""
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        own = [m for m in models if m._meta.app_config.name.startswith(PROJECT_PACKAGES)]
+        for model in own:
+            if issubclass(model, TenantOwnedModel) and not (
+                admin_class and issubclass(admin_class, TenantModelAdmin)
+            ):
+                raise ImproperlyConfigured(
+                    f"{model._meta.label} is tenant-owned: register it with a TenantModelAdmin."
+                )
+        if own:
+            super().register(own, admin_class, **options)

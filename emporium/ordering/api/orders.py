@@ -1,0 +1,206 @@
+"""The orders API of API.md: place, list, read, cancel, fulfil, history."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from emporium.identity.public import (
+    IdempotentCreateMixin,
+    ShopStaff,
+    SignedIn,
+    TenantAPIView,
+    account_of,
+)
+from emporium.infrastructure.http.money import MoneyField
+from emporium.infrastructure.http.openapi import problem_responses
+from emporium.ordering import bootstrap
+from emporium.ordering import models as rows
+from emporium.ordering.adapters.queries import history, order_document, visible_orders
+from emporium.ordering.domain.order import CancelReason, OrderStatus
+
+
+class StrictQuantity(serializers.IntegerField):
+    """A JSON integer (not a string, a float or a boolean)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class OrderItemSerializer(serializers.Serializer[dict[str, Any]]):
+    product_id = serializers.UUIDField()
+    quantity = StrictQuantity(min_value=1, max_value=1_000_000)
+
+
+class PlaceOrderSerializer(serializers.Serializer[dict[str, Any]]):
+    items = serializers.ListField(child=OrderItemSerializer(), allow_empty=False, max_length=200)
+
+
+class OrderLineDocument(serializers.Serializer[dict[str, Any]]):
+    """A line as API.md shows it (documentation of the response)."""
+
+    product_id = serializers.UUIDField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = MoneyField()
+    line_total = MoneyField()
+
+
+class OrderDocument(serializers.Serializer[dict[str, Any]]):
+    """An order as API.md shows it (documentation of the response)."""
+
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=[s.value for s in OrderStatus])
+    lines = OrderLineDocument(many=True)
+    subtotal = MoneyField()
+    tax = MoneyField()
+    total = MoneyField()
+    reserved_until = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class OrderEventDocument(serializers.Serializer[dict[str, Any]]):
+    """An event of an order's history."""
+
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    aggregate_version = serializers.IntegerField()
+    payload = serializers.DictField()
+
+
+class OrderPagination(CursorPagination):
+    """Pages of orders, newest first unless ``?ordering=created_at``."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> tuple[str, ...]:
+        wanted = request.query_params.get("ordering", "-created_at")
+        if wanted not in {"created_at", "-created_at"}:
+            raise ValidationError({"ordering": ["Use created_at or -created_at."]})
+        return (wanted, "id" if wanted == "created_at" else "-id")
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from exc
+
+
+def _caller_scope(request: Request) -> UUID | None:
+    """Return None for shop staff (every order) or the customer's own id."""
+    account = account_of(request.user)
+    role = account.role_enum
+    return None if role is not None and role.manages_shop else account.pk
+
+
+class OrderViewBase(TenantAPIView):
+    lookup_url_kwarg = "pk"
+
+    def visible_order(self, request: Request, pk: UUID) -> rows.Order:
+        """Return the order if this caller may see it (404 otherwise), then check the role."""
+        order = visible_orders(_caller_scope(request)).filter(pk=pk).first()
+        if order is None:
+            raise NotFound("No such order.")
+        self.check_object_permissions(request, order)
+        return order
+
+
+class OrderListView(IdempotentCreateMixin, OrderViewBase):
+    """List orders or place one."""
+
+    permission_classes = [SignedIn]
+    pagination_class = OrderPagination
+
+    @extend_schema(
+        operation_id="orders_list",
+        responses={200: OrderDocument(many=True), **problem_responses(400, 401)},
+        parameters=[
+            OpenApiParameter("status", str, enum=[s.value for s in OrderStatus]),
+            OpenApiParameter("ordering", str, enum=["created_at", "-created_at"]),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        orders = visible_orders(_caller_scope(request))
+        wanted = request.query_params.get("status")
+        if wanted is not None:
+            if wanted not in {s.value for s in OrderStatus}:
+                raise ValidationError({"status": ["Unknown status."]})
+            orders = orders.filter(status=wanted)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response([order_document(row) for row in page or []])
+
+    @extend_schema(
+        request=PlaceOrderSerializer,
+        responses={201: OrderDocument, **problem_responses(400, 401, 409, 422)},
+    )
+    def post(self, request: Request) -> Response:
+        data = PlaceOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = [(item["product_id"], item["quantity"]) for item in data.validated_data["items"]]
+        order = bootstrap.place_order(account_of(request.user).pk, items)
+        row = visible_orders(None).get(pk=order.id)
+        return Response(order_document(row), status=status.HTTP_201_CREATED)
+
+
+class OrderDetailView(OrderViewBase):
+    """Read one order."""
+
+    permission_classes = [SignedIn]
+
+    @extend_schema(
+        operation_id="orders_retrieve",
+        responses={200: OrderDocument, **problem_responses(401, 404)},
+    )
+    def get(self, request: Request, pk: UUID) -> Response:
+        return Response(order_document(self.visible_order(request, pk)))
+
+
+class CancelOrderView(OrderViewBase):
+    """Cancel a confirmed order; its stock returns."""
+
+    permission_classes = [SignedIn]
+
+    @extend_schema(request=None, responses={200: OrderDocument, **problem_responses(401, 404, 422)})
+    def post(self, request: Request, pk: UUID) -> Response:
+        self.visible_order(request, pk)
+        reason = CancelReason.CUSTOMER if _caller_scope(request) else CancelReason.STAFF
+        bootstrap.cancel_order(pk, reason)
+        return Response(order_document(visible_orders(None).get(pk=pk)))
+
+
+class FulfilOrderView(OrderViewBase):
+    """Mark a paid order fulfilled (staff)."""
+
+    permission_classes = [ShopStaff]
+
+    @extend_schema(
+        request=None, responses={200: OrderDocument, **problem_responses(401, 403, 404, 422)}
+    )
+    def post(self, request: Request, pk: UUID) -> Response:
+        self.visible_order(request, pk)
+        bootstrap.fulfil_order(pk)
+        return Response(order_document(visible_orders(None).get(pk=pk)))
+
+
+class OrderHistoryView(OrderViewBase):
+    """The order's events, oldest first."""
+
+    permission_classes = [SignedIn]
+
+    @extend_schema(responses={200: OrderEventDocument(many=True), **problem_responses(401, 404)})
+    def get(self, request: Request, pk: UUID) -> Response:
+        self.visible_order(request, pk)
+        return Response(history(pk))

@@ -1,0 +1,95 @@
+"""Payments on the ORM, and payments' adapter to ordering."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
+from emporium.multitenancy.context import current_tenant_slug
+from emporium.ordering import public as ordering
+from emporium.payments import models as rows
+from emporium.payments.application.ports import PayableOrder
+from emporium.payments.domain.payment import Payment, PaymentStatus
+from emporium.shared_kernel.messagebus import MessageBus
+
+
+def to_domain(row: rows.Payment) -> Payment:
+    return Payment(
+        id=row.id,
+        version=row.version,
+        order_id=row.order_id,
+        customer_id=row.customer_id,
+        method=row.method,
+        amount=row.amount,
+        status=PaymentStatus(row.status),
+        created_at=row.created_at,
+        brand=row.brand,
+        last4=row.last4,
+        transaction_id=row.transaction_id,
+        refunded_amount=row.refunded_amount,
+    )
+
+
+class DjangoPaymentRepository:
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, payment: Payment) -> None:
+        rows.Payment(
+            id=payment.id,
+            order_id=payment.order_id,
+            customer_id=payment.customer_id,
+            method=payment.method,
+            currency=payment.amount.currency,
+            amount=payment.amount,  # type: ignore[misc]
+            refunded_amount=payment.refunded,
+            status=payment.status.value,
+            brand=payment.brand,
+            last4=payment.last4,
+            transaction_id=payment.transaction_id,
+            version=payment.version,
+            created_at=payment.created_at,
+        ).save(using=self.uow.using, force_insert=True)
+        self.uow.track(payment)
+
+    def get_for_update(self, payment_id: UUID) -> Payment | None:
+        row = (
+            rows.Payment.objects.db_manager(self.uow.using)
+            .select_for_update()
+            .filter(pk=payment_id)
+            .first()
+        )
+        if row is None:
+            return None
+        payment = to_domain(row)
+        self.uow.track(payment)
+        return payment
+
+    def save(self, payment: Payment) -> None:
+        rows.Payment.objects.db_manager(self.uow.using).filter(pk=payment.id).update(
+            status=payment.status.value,
+            refunded_amount=payment.refunded,
+            version=payment.version,
+        )
+        self.uow.track(payment)
+
+
+class DjangoPaymentsUnitOfWork(DjangoUnitOfWork):
+    """The unit of work of payments use cases."""
+
+    def __init__(self, bus: MessageBus, using: str = "default") -> None:
+        super().__init__(bus, tenant=current_tenant_slug, using=using)
+        self.payments = DjangoPaymentRepository(self)
+
+
+class OrdersForPayments:
+    """Payments' view of ordering, through its public module."""
+
+    def lock(self, order_id: UUID) -> PayableOrder | None:
+        order = ordering.lock_order_to_pay(order_id)
+        if order is None:
+            return None
+        return PayableOrder(order.id, order.customer_id, order.status, order.total)
+
+    def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
+        ordering.mark_order_paid(order_id, payment_id)

@@ -1,0 +1,130 @@
+"""The payments API of API.md: pay an order, refund a payment."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from emporium.identity.public import (
+    IdempotentCreateMixin,
+    ShopStaff,
+    SignedIn,
+    TenantAPIView,
+    account_of,
+)
+from emporium.infrastructure.http.money import MoneyField
+from emporium.infrastructure.http.openapi import problem_responses
+from emporium.payments import bootstrap
+from emporium.payments.adapters.queries import payment_document, visible_payments
+from emporium.payments.application.pay_order import PayOrder
+from emporium.payments.domain.payment import PaymentStatus
+
+
+class PayOrderSerializer(serializers.Serializer[dict[str, Any]]):
+    """``{"method": "card", ...}``: the other fields belong to the method (card: number etc.)."""
+
+    method = serializers.CharField(max_length=40)
+    card_number = serializers.CharField(required=False, write_only=True)
+    exp_month = serializers.IntegerField(required=False)
+    exp_year = serializers.IntegerField(required=False)
+    cvc = serializers.CharField(required=False, write_only=True)
+
+
+class RefundSerializer(serializers.Serializer[dict[str, Any]]):
+    amount = MoneyField(required=False)
+
+
+class PaymentDocument(serializers.Serializer[dict[str, Any]]):
+    """A payment as API.md shows it (documentation of the response)."""
+
+    id = serializers.UUIDField()
+    order_id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=[s.value for s in PaymentStatus])
+    method = serializers.CharField()
+    amount = MoneyField()
+    brand = serializers.CharField()
+    last4 = serializers.CharField()
+    refunded_amount = MoneyField()
+    created_at = serializers.DateTimeField()
+
+
+class RefundDocument(serializers.Serializer[dict[str, Any]]):
+    """A refund: its amount and the payment after it."""
+
+    id = serializers.UUIDField()
+    payment_id = serializers.UUIDField()
+    amount = MoneyField()
+    created_at = serializers.DateTimeField()
+    payment = PaymentDocument()
+
+
+class PayOrderView(IdempotentCreateMixin, TenantAPIView):
+    """Pay a confirmed order's total (its customer only)."""
+
+    permission_classes = [SignedIn]
+    lookup_url_kwarg = "pk"
+
+    @extend_schema(
+        request=PayOrderSerializer,
+        responses={
+            201: PaymentDocument,
+            **problem_responses(400, 401, 403, 404),
+            402: OpenApiResponse(description="Declined: card-declined or insufficient-funds."),
+            409: OpenApiResponse(description="Another payment of the order is in flight."),
+            422: OpenApiResponse(description="Order not confirmed, or method not enabled."),
+            503: OpenApiResponse(description="Provider unavailable; nothing captured."),
+        },
+    )
+    def post(self, request: Request, pk: UUID) -> Response:
+        body = PayOrderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        account = account_of(request.user)
+        role = account.role_enum
+        payment = bootstrap.pay_order(
+            PayOrder(
+                order_id=pk,
+                payer_id=account.pk,
+                payer_manages_shop=role is not None and role.manages_shop,
+                method=body.validated_data["method"],
+                data=dict(request.data),  # the raw fields: the provider validates its own
+            )
+        )
+        row = visible_payments(None).get(pk=payment.id)
+        return Response(payment_document(row), status=status.HTTP_201_CREATED)
+
+
+class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
+    """Refund part or all of a captured payment (staff)."""
+
+    permission_classes = [ShopStaff]
+    lookup_url_kwarg = "pk"
+
+    @extend_schema(
+        request=RefundSerializer,
+        responses={201: RefundDocument, **problem_responses(400, 401, 403, 404, 422, 503)},
+    )
+    def post(self, request: Request, pk: UUID) -> Response:
+        account = account_of(request.user)
+        role = account.role_enum
+        scope = None if role is not None and role.manages_shop else account.pk
+        row = visible_payments(scope).filter(pk=pk).first()
+        if row is None:
+            raise NotFound("No such payment.")
+        self.check_object_permissions(request, row)
+        body = RefundSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        refund = bootstrap.refund_payment(pk, body.validated_data.get("amount"))
+        document = {
+            "id": str(refund.id),
+            "payment_id": str(pk),
+            "amount": refund.amount.to_dict(),
+            "created_at": refund.at.isoformat(),
+            "payment": payment_document(visible_payments(None).get(pk=pk)),
+        }
+        return Response(document, status=status.HTTP_201_CREATED)
