@@ -17,6 +17,7 @@ from emporium.catalog import bootstrap
 from emporium.catalog.application import use_cases as cases
 from emporium.catalog.domain.product import ProductStatus
 from emporium.catalog.models import Category, Product
+from emporium.infrastructure.admin_actions import run_each
 from emporium.multitenancy.admin_base import TenantModelAdmin
 from emporium.shared_kernel.errors import DomainError
 from emporium.shared_kernel.money import Money
@@ -112,7 +113,7 @@ class ProductAdmin(TenantModelAdmin[Product]):
 
     @admin.action(description="Publish the selected drafts")
     def publish(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        self.run_each(
+        run_each(
             request,
             queryset,
             lambda pk: cases.publish_product(cases.PublishProduct(pk), bootstrap.unit_of_work()),
@@ -120,7 +121,7 @@ class ProductAdmin(TenantModelAdmin[Product]):
 
     @admin.action(description="Archive the selected products")
     def archive(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
-        self.run_each(
+        run_each(
             request,
             queryset,
             lambda pk: cases.archive_product(cases.ArchiveProduct(pk), bootstrap.unit_of_work()),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.db.models.fields.related import RelatedField
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
@@ -13,7 +12,6 @@ from django.http import Http404, HttpRequest
 
 from emporium.multitenancy.context import current_tenant, require_tenant
 from emporium.multitenancy.scoping import TenantOwnedModel
-from emporium.shared_kernel.errors import DomainError
 
 M = TypeVar("M", bound=models.Model)
 
@@ -54,19 +52,6 @@ class TenantModelAdmin(admin.ModelAdmin, Generic[M]):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return serves_shop_staff(request)
-
-    def run_each(
-        self, request: HttpRequest, queryset: models.QuerySet[M], act: Callable[[Any], object]
-    ) -> None:
-        """Apply a use case to each selected row, reporting refusals one by one."""
-        done = 0
-        for obj in queryset:
-            try:
-                act(obj.pk)
-                done += 1
-            except DomainError as error:
-                messages.warning(request, f"{obj}: {error.detail}")
-        messages.info(request, f"{done} of {len(queryset)} updated.")
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[M]:
         require_tenant()  # the scoped manager filters by it; without one, nothing is shown

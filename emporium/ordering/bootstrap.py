@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -12,11 +12,12 @@ from django.utils import timezone
 from emporium.catalog.public import CatalogPricing
 from emporium.infrastructure.bus import message_bus
 from emporium.inventory import public as inventory
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.adapters.repository import DjangoOrderingUnitOfWork
 from emporium.ordering.application import use_cases
 from emporium.ordering.application.ports import Offer, ShopTerms
 from emporium.ordering.domain.order import CancelReason, Order
-from emporium.tenancy.public import shop_terms
+from emporium.tenancy.public import active_tenants, shop_terms
 
 
 class CatalogOffers:
@@ -79,6 +80,20 @@ def expire_orders(limit: int = 500) -> int:
     return sum(
         use_cases.expire_order(order_id, unit_of_work(), StockForOrders(), now) for order_id in due
     )
+
+
+def release_expired_reservations(
+    on_tenant: Callable[[TenantRef, int], None] = lambda tenant, n: None,
+) -> int:
+    """Expire due orders of every active tenant; return how many were cancelled."""
+    total = 0
+    for tenant in active_tenants():
+        # Each order is its own transaction inside the tenant (see expire_order).
+        with tenant_context(tenant):
+            cancelled = expire_orders()
+        on_tenant(tenant, cancelled)
+        total += cancelled
+    return total
 
 
 def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from emporium.ordering.adapters.expiry import release_expired_reservations
+from emporium.ordering.bootstrap import release_expired_reservations
 
 
 @shared_task(name="ordering.release_expired_reservations")

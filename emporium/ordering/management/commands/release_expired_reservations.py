@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from emporium.multitenancy.context import TenantRef
-from emporium.ordering.adapters.expiry import release_expired_reservations
+from emporium.ordering.bootstrap import release_expired_reservations
 
 
 class Command(BaseCommand):
