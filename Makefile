@@ -47,11 +47,12 @@ run: install ## Migrate, seed demo data and serve on http://localhost:8000 (SQLi
 		$(PY) manage.py runserver 0.0.0.0:8000; \
 	fi
 
-lint: install ## ruff, mypy, import-linter contracts and the migrations check
+lint: install ## ruff, mypy, import-linter contracts, the package cycle check and the migrations check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/import_graph.py
 	SQLITE_PATH=":memory:" $(PY) manage.py makemigrations --check --dry-run
 
 format: install ## Format and autofix with ruff
