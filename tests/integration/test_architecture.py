@@ -39,7 +39,7 @@ def plant(copy: Path, module: str, line: str) -> None:
 def run(copy: Path, *command: str) -> subprocess.CompletedProcess[str]:
     """Run ``command`` in the copy, which comes first on the import path."""
     env = {**os.environ, "PYTHONPATH": str(copy)}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         command, cwd=copy, env=env, capture_output=True, text=True, timeout=120, check=False
     )
 
