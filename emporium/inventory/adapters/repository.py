@@ -6,24 +6,25 @@ from uuid import UUID
 
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.inventory import models as rows
+from emporium.inventory.adapters.ledger import write_stock
 from emporium.inventory.domain.stock import StockItem
 from emporium.multitenancy.context import current_tenant_slug
 from emporium.shared_kernel.messagebus import MessageBus
 
 
 class DjangoStockRepository:
-    """Implement ``StockRepository``; remembers each row's state to write the ledger's deltas."""
+    """Implement ``StockRepository``; keeps each locked row to write the ledger's deltas."""
 
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self.uow = uow
-        self._loaded: dict[UUID, tuple[int, int]] = {}
+        self._loaded: dict[UUID, rows.StockItem] = {}
 
     def get_for_update(self, product_id: UUID) -> StockItem:
         manager = rows.StockItem.objects.db_manager(self.uow.using)
         # The first count of a product creates its row; a concurrent first count loses nothing.
         manager.bulk_create([rows.StockItem(product_id=product_id)], ignore_conflicts=True)
         row = manager.select_for_update().get(product_id=product_id)
-        self._loaded[product_id] = (row.on_hand, row.reserved)
+        self._loaded[product_id] = row
         item = StockItem(
             id=product_id, version=row.version, on_hand=row.on_hand, reserved=row.reserved
         )
@@ -31,21 +32,9 @@ class DjangoStockRepository:
         return item
 
     def save(self, item: StockItem, *, movement: str, reference: str = "") -> None:
-        on_hand_before, reserved_before = self._loaded[item.id]
-        manager = rows.StockItem.objects.db_manager(self.uow.using)
-        manager.filter(product_id=item.id).update(
-            on_hand=item.on_hand, reserved=item.reserved, version=item.version
+        write_stock(
+            self.uow.using, [(self._loaded[item.id], item)], kind=movement, reference=reference
         )
-        rows.StockMovement.objects.db_manager(self.uow.using).create(
-            product_id=item.id,
-            kind=movement,
-            on_hand_delta=item.on_hand - on_hand_before,
-            reserved_delta=item.reserved - reserved_before,
-            on_hand_after=item.on_hand,
-            reserved_after=item.reserved,
-            reference=reference[:200],
-        )
-        self._loaded[item.id] = (item.on_hand, item.reserved)
 
 
 class DjangoInventoryUnitOfWork(DjangoUnitOfWork):

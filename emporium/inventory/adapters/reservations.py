@@ -15,6 +15,7 @@ from uuid import UUID
 from emporium.infrastructure.bus import message_bus
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.inventory import models as rows
+from emporium.inventory.adapters.ledger import write_stock
 from emporium.inventory.domain.reservation import ReservationStatus, lock_order
 from emporium.inventory.domain.stock import StockItem
 from emporium.multitenancy.context import current_tenant_slug
@@ -47,27 +48,13 @@ class _Stock:
 
     def write(self, kind: str, reference: str) -> None:
         """Store the changed counts and one ledger line per product."""
-        changed, ledger = [], []
-        for pid, item in self.items.items():
-            row = self.rows.get(pid)
-            if row is None or (row.on_hand, row.reserved) == (item.on_hand, item.reserved):
-                continue
-            ledger.append(
-                rows.StockMovement(
-                    product_id=pid,
-                    kind=kind,
-                    on_hand_delta=item.on_hand - row.on_hand,
-                    reserved_delta=item.reserved - row.reserved,
-                    on_hand_after=item.on_hand,
-                    reserved_after=item.reserved,
-                    reference=reference,
-                )
-            )
-            row.on_hand, row.reserved, row.version = item.on_hand, item.reserved, item.version
-            changed.append(row)
-        manager = rows.StockItem.objects.db_manager(self.uow.using)
-        manager.bulk_update(changed, ["on_hand", "reserved", "version"])
-        rows.StockMovement.objects.db_manager(self.uow.using).bulk_create(ledger)
+        changes = [
+            (row, item)
+            for pid, item in self.items.items()
+            if (row := self.rows.get(pid)) is not None
+            and (row.on_hand, row.reserved) != (item.on_hand, item.reserved)
+        ]
+        write_stock(self.uow.using, changes, kind=kind, reference=reference)
 
 
 def reserve_for_order(
