@@ -221,7 +221,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ordering.release_expired_reservations",
         "schedule": 60.0,
     },
-    "purge-idempotency-keys": {"task": "identity.purge_idempotency_keys", "schedule": 3600.0},
+    "purge-idempotency-keys": {"task": "infrastructure.purge_idempotency_keys", "schedule": 3600.0},
     "warm-catalog-caches": {"task": "catalog.warm_all_tenants", "schedule": 900.0},
     # expires: relay runs must not pile up while the workers are down.
     "relay-outbox": {

@@ -1,4 +1,4 @@
-"""Identity's ``customer_registered`` signal, and audit receivers for the sign-in signals."""
+"""Identity's ``customer_registered`` signal, and audit receivers for sign-ins and denials."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
+from rest_framework.request import Request
 
 from emporium.identity.adapters import audit
-from emporium.identity.models import User
+from emporium.identity.models import User, account_of
+from emporium.infrastructure.http.signals import permission_denied
 
 #: ``receiver(sender, event: CustomerRegistered, **kwargs)``; sent after commit, robustly.
 customer_registered = Signal()
@@ -35,3 +37,16 @@ def audit_locked_out(
     sender: Any, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
 ) -> None:
     audit.record(audit.LOCKED_OUT, request=request, email=username.split(":", 1)[-1])
+
+
+@receiver(permission_denied, dispatch_uid="identity.audit_permission_denied")
+def audit_permission_denied(sender: Any, request: Request, **kwargs: Any) -> None:
+    user = account_of(request.user)  # signalled for signed-in callers only
+    audit.record(
+        audit.PERMISSION_DENIED,
+        request=request._request,
+        user_id=user.pk,
+        email=user.email,
+        method=request.method,
+        path=request.path,
+    )

@@ -1,6 +1,7 @@
 """Models of the shared infrastructure app, each defined in its own package."""
 
+from emporium.infrastructure.http.models import IdempotencyRecord
 from emporium.infrastructure.messaging.models import DeliveryFailure, InboxMessage
 from emporium.infrastructure.outbox.models import OutboxMessage
 
-__all__ = ["DeliveryFailure", "InboxMessage", "OutboxMessage"]
+__all__ = ["DeliveryFailure", "IdempotencyRecord", "InboxMessage", "OutboxMessage"]

@@ -1,4 +1,4 @@
-"""Celery tasks of the shared infrastructure: the outbox relay and its retention."""
+"""Celery tasks of the shared infrastructure: the outbox relay, its retention, key purges."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from celery import shared_task
 
+from emporium.infrastructure.http.idempotency import purge_idempotency_records
 from emporium.infrastructure.messaging.publisher import default_publisher
 from emporium.infrastructure.messaging.relay import prune_published, relay_batch
 
@@ -27,3 +28,9 @@ def relay_outbox(limit: int = 500) -> int:
 def prune_outbox(days: int = OUTBOX_RETENTION.days) -> int:
     """Delete outbox rows published more than ``days`` ago; return how many."""
     return prune_published(timedelta(days=days))
+
+
+@shared_task(name="infrastructure.purge_idempotency_keys")
+def purge_idempotency_keys() -> int:
+    """Delete idempotency keys older than 24 hours, across tenants; return how many."""
+    return purge_idempotency_records()

@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from emporium.identity.adapters.tokens import issue_token
-from emporium.identity.models import IdempotencyRecord
-from emporium.identity.tasks import purge_idempotency_keys
 from emporium.infrastructure.http.idempotency import purge_idempotency_records, request_hash
+from emporium.infrastructure.http.models import IdempotencyRecord
+from emporium.infrastructure.tasks import purge_idempotency_keys
 from emporium.multitenancy.context import TenantRef, tenant_context
 from tests.testapps.tenant_probe.idempotent_urls import PATH, CreateShelf
 from tests.testapps.tenant_probe.models import Shelf

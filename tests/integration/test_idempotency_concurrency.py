@@ -12,8 +12,8 @@ from django.db import connections, transaction
 from django.test import Client
 
 from emporium.identity.adapters.tokens import issue_token
-from emporium.identity.models import IdempotencyRecord
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
+from emporium.infrastructure.http.models import IdempotencyRecord
 from emporium.multitenancy.context import TenantRef, tenant_context
 from tests.testapps.tenant_probe.idempotent_urls import PATH, CreateShelf
 from tests.testapps.tenant_probe.models import Shelf

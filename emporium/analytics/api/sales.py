@@ -12,9 +12,10 @@ from rest_framework.response import Response
 
 from emporium.analytics import bootstrap
 from emporium.analytics.domain.report import DEFAULT_DAYS, MAX_DAYS, Sales, SalesReport
-from emporium.identity.public import ShopStaff, TenantAPIView
+from emporium.identity.public import ShopStaff
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.views import TenantAPIView
 
 
 class SalesDocument(serializers.Serializer[dict[str, Any]]):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.request import Request
 
-from emporium.identity.public import Role, ShopStaff, TenantAPIView
+from emporium.identity.public import Role, ShopStaff
+from emporium.infrastructure.http.views import TenantAPIView
 
 
 def manages_shop(request: Request) -> bool:

@@ -18,7 +18,7 @@ from emporium.catalog.api.serializers import (
     problems,
 )
 from emporium.catalog.application.use_cases import CreateCategory, create_category
-from emporium.identity.public import IdempotentCreateMixin
+from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.pagination import ByNamePagination
 
 PAGE_PARAMETERS = [

@@ -35,7 +35,7 @@ from emporium.catalog.application.use_cases import (
     publish_product,
 )
 from emporium.catalog.domain.product import UNCHANGED, ProductStatus
-from emporium.identity.public import IdempotentCreateMixin
+from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.pagination import ByNamePagination
 from emporium.tenancy.public import shop_currency
 

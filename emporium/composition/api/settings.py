@@ -10,9 +10,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import Owner, TenantAPIView
+from emporium.identity.public import Owner
 from emporium.infrastructure.bus import message_bus
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.views import TenantAPIView
 from emporium.multitenancy.context import require_tenant
 from emporium.payments.public import available_methods
 from emporium.shared_kernel.money import CURRENCIES

@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from emporium.identity.models import IdempotencyRecord
+from emporium.infrastructure.http.models import IdempotencyRecord
 from emporium.multitenancy.context import current_tenant
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The base of every tenant API view: a tenant is required, denials are audited."""
+"""The base of every tenant API view: a tenant is required, denials are signalled."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from emporium.identity.adapters import audit
+from emporium.infrastructure.http import signals
 from emporium.infrastructure.http.throttles import UserWriteThrottle
 from emporium.multitenancy.context import current_tenant
 
@@ -37,12 +37,5 @@ class TenantAPIView(APIView):
     ) -> NoReturn:
         user = request.user
         if user is not None and user.is_authenticated:
-            audit.record(
-                audit.PERMISSION_DENIED,
-                request=request._request,
-                user_id=user.pk,
-                email=user.email,
-                method=request.method,
-                path=request.path,
-            )
+            signals.permission_denied.send(sender=type(self), request=request)
         super().permission_denied(request, message=message, code=code)

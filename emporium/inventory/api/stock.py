@@ -12,8 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.catalog.public import product_status
-from emporium.identity.public import ShopStaff, TenantAPIView
+from emporium.identity.public import ShopStaff
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.views import TenantAPIView
 from emporium.inventory.adapters.queries import stock_levels
 from emporium.inventory.bootstrap import count_stock
 

@@ -12,15 +12,11 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import (
-    IdempotentCreateMixin,
-    ShopStaff,
-    SignedIn,
-    TenantAPIView,
-    account_of,
-)
+from emporium.identity.public import ShopStaff, SignedIn, account_of
+from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.views import TenantAPIView
 from emporium.ordering import bootstrap
 from emporium.ordering import models as rows
 from emporium.ordering.adapters.queries import history, order_document, visible_orders

@@ -11,15 +11,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import (
-    IdempotentCreateMixin,
-    ShopStaff,
-    SignedIn,
-    TenantAPIView,
-    account_of,
-)
+from emporium.identity.public import ShopStaff, SignedIn, account_of
+from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.views import TenantAPIView
 from emporium.payments import bootstrap
 from emporium.payments.adapters.queries import payment_document, visible_payments
 from emporium.payments.application.pay_order import PayOrder

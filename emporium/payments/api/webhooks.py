@@ -23,7 +23,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import TenantAPIView
+from emporium.infrastructure.http.views import TenantAPIView
 from emporium.payments.adapters import webhooks
 from emporium.payments.adapters.registry import providers
 from emporium.tenancy.public import webhook_secret

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from emporium.identity.models import IdempotencyRecord
+from emporium.infrastructure.http.models import IdempotencyRecord
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.inventory.models import StockItem
 from emporium.multitenancy.context import tenant_context

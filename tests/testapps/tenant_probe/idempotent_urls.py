@@ -11,7 +11,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import IdempotentCreateMixin, SignedIn, TenantAPIView
+from emporium.identity.public import SignedIn
+from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
+from emporium.infrastructure.http.views import TenantAPIView
 from emporium.shared_kernel.errors import BusinessRuleViolation
 from tests.testapps.tenant_probe.models import Shelf
 
