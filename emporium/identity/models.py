@@ -111,10 +111,16 @@ class User(AbstractBaseUser):
         """Return the role as a ``Role``, None for operators."""
         return Role(self.role) if self.role else None
 
+    @property
+    def manages_shop(self) -> bool:
+        """Return whether the account is the shop's owner or staff (``Role.manages_shop``)."""
+        role = self.role_enum
+        return role is not None and role.manages_shop
+
     # The back office (Django admin) asks these; roles answer them, not Django's permission tables.
     @property
     def is_staff(self) -> bool:
-        return self.is_operator or self.role in {Role.OWNER.value, Role.STAFF.value}
+        return self.is_operator or self.manages_shop
 
     @property
     def is_superuser(self) -> bool:
@@ -186,6 +192,17 @@ def account_of(user: object) -> User:
     if not isinstance(user, User):
         raise TypeError("this endpoint needs a signed-in account")
     return user
+
+
+def manages_shop(user: object) -> bool:
+    """Return whether ``request.user`` (an account, anonymous or None) manages the shop."""
+    return isinstance(user, User) and user.manages_shop
+
+
+def customer_scope(user: object) -> uuid.UUID | None:
+    """Return whose rows the signed-in caller sees: None (everyone's) for staff, else its own id."""
+    account = account_of(user)
+    return None if account.manages_shop else account.pk
 
 
 def account_email(user_id: str) -> str:

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
-from rest_framework.request import Request
 
-from emporium.identity.public import Role, ShopStaff
+from emporium.identity.public import ShopStaff
 from emporium.infrastructure.http.views import TenantAPIView
-
-
-def manages_shop(request: Request) -> bool:
-    """Return whether the caller is the shop's staff or owner."""
-    role = getattr(request.user, "role_enum", None)
-    return isinstance(role, Role) and role.manages_shop
 
 
 class CatalogView(TenantAPIView):

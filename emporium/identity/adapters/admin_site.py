@@ -13,13 +13,9 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 
-from emporium.identity.domain.roles import Role
+from emporium.identity.models import manages_shop
 from emporium.multitenancy.admin_base import TenantModelAdmin
-
-# Only the project's own apps are in the back office: the admins of third-party apps (auth's
 from emporium.multitenancy.context import current_tenant
-
-# Only the project's own apps are in the back office: the admins of third-party apps (auth's
 from emporium.multitenancy.scoping import TenantOwnedModel
 
 # Only the project's own apps are in the back office: the admins of third-party apps (auth's
@@ -35,8 +31,7 @@ def may_enter(user: AbstractBaseUser | AnonymousUser) -> bool:
     tenant = current_tenant()
     if tenant is None:
         return bool(getattr(user, "is_operator", False))
-    role = getattr(user, "role_enum", None)
-    return getattr(user, "tenant_id", None) == tenant.id and role in {Role.OWNER, Role.STAFF}
+    return getattr(user, "tenant_id", None) == tenant.id and manages_shop(user)
 
 
 class BackOfficeAuthenticationForm(AdminAuthenticationForm):

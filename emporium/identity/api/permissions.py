@@ -53,5 +53,6 @@ def roles(*allowed: Role) -> type[BasePermission]:
     return type(f"Roles{names}", (_Roles,), {"roles": frozenset(allowed)})
 
 
-ShopStaff = roles(Role.OWNER, Role.STAFF)
+#: The shop's owners and staff: every role whose ``manages_shop`` is true.
+ShopStaff = roles(*(role for role in Role if role.manages_shop))
 Owner = roles(Role.OWNER)

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.catalog.public import product_status
-from emporium.identity.public import ShopStaff
+from emporium.identity.public import ShopStaff, manages_shop
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.inventory.adapters.queries import stock_levels
@@ -45,9 +45,8 @@ class StockView(TenantAPIView):
 
     def _visible_product(self, request: Request, product_id: UUID) -> None:
         status = product_status(product_id)
-        role = getattr(request.user, "role_enum", None)
         # A draft or archived product does not exist for a customer: 404 before 403.
-        if status is None or (status != "published" and not (role and role.manages_shop)):
+        if status is None or (status != "published" and not manages_shop(request.user)):
             raise NotFound("No such product.")
         self.check_object_permissions(request, None)
 

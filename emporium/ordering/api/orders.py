@@ -12,7 +12,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import ShopStaff, SignedIn, account_of
+from emporium.identity.public import ShopStaff, SignedIn, account_of, customer_scope
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
@@ -94,19 +94,12 @@ class OrderPagination(CursorPagination):
             raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from exc
 
 
-def _caller_scope(request: Request) -> UUID | None:
-    """Return None for shop staff (every order) or the customer's own id."""
-    account = account_of(request.user)
-    role = account.role_enum
-    return None if role is not None and role.manages_shop else account.pk
-
-
 class OrderViewBase(TenantAPIView):
     lookup_url_kwarg = "pk"
 
     def visible_order(self, request: Request, pk: UUID) -> rows.Order:
         """Return the order if this caller may see it (404 otherwise), then check the role."""
-        order = visible_orders(_caller_scope(request)).filter(pk=pk).first()
+        order = visible_orders(customer_scope(request.user)).filter(pk=pk).first()
         if order is None:
             raise NotFound("No such order.")
         self.check_object_permissions(request, order)
@@ -128,7 +121,7 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
         ],
     )
     def get(self, request: Request) -> Response:
-        orders = visible_orders(_caller_scope(request))
+        orders = visible_orders(customer_scope(request.user))
         wanted = request.query_params.get("status")
         if wanted is not None:
             if wanted not in {s.value for s in OrderStatus}:
@@ -172,7 +165,7 @@ class CancelOrderView(OrderViewBase):
     @extend_schema(request=None, responses={200: OrderDocument, **problem_responses(401, 404, 422)})
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
-        reason = CancelReason.CUSTOMER if _caller_scope(request) else CancelReason.STAFF
+        reason = CancelReason.CUSTOMER if customer_scope(request.user) else CancelReason.STAFF
         bootstrap.cancel_order(pk, reason)
         return Response(order_document(visible_orders(None).get(pk=pk)))
 

@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import ShopStaff, SignedIn, account_of
+from emporium.identity.public import ShopStaff, SignedIn, account_of, customer_scope, manages_shop
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
@@ -81,12 +81,11 @@ class PayOrderView(IdempotentCreateMixin, TenantAPIView):
         body = PayOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         account = account_of(request.user)
-        role = account.role_enum
         payment = bootstrap.pay_order(
             PayOrder(
                 order_id=pk,
                 payer_id=account.pk,
-                payer_manages_shop=role is not None and role.manages_shop,
+                payer_manages_shop=manages_shop(account),
                 method=body.validated_data["method"],
                 data=dict(request.data),  # the raw fields: the provider validates its own
             )
@@ -106,10 +105,7 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
         responses={201: RefundDocument, **problem_responses(400, 401, 403, 404, 422, 503)},
     )
     def post(self, request: Request, pk: UUID) -> Response:
-        account = account_of(request.user)
-        role = account.role_enum
-        scope = None if role is not None and role.manages_shop else account.pk
-        row = visible_payments(scope).filter(pk=pk).first()
+        row = visible_payments(customer_scope(request.user)).filter(pk=pk).first()
         if row is None:
             raise NotFound("No such payment.")
         self.check_object_permissions(request, row)
