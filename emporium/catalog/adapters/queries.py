@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from typing import TypedDict
 from uuid import UUID
 
@@ -11,7 +10,9 @@ from django.db.models import Q, QuerySet
 
 from emporium.catalog import models as rows
 from emporium.catalog.adapters import cache
+from emporium.catalog.domain.category import Category
 from emporium.catalog.domain.product import ProductStatus
+from emporium.infrastructure.http.fields import timestamp
 
 
 class ProductDocument(TypedDict):
@@ -39,12 +40,6 @@ class Navigation(TypedDict):
     categories: list[CategoryNode]
 
 
-def _timestamp(value: datetime) -> str:
-    # The same text DRF's DateTimeField writes, so every timestamp of the API looks alike.
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def product_document(row: rows.Product) -> ProductDocument:
     """Return the API document of a product row."""
     return {
@@ -54,8 +49,8 @@ def product_document(row: rows.Product) -> ProductDocument:
         "category_id": str(row.category_id) if row.category_id else None,
         "price": row.price.to_dict(),
         "status": row.status,
-        "created_at": _timestamp(row.created_at),
-        "updated_at": _timestamp(row.updated_at),
+        "created_at": timestamp(row.created_at),
+        "updated_at": timestamp(row.updated_at),
     }
 
 
@@ -95,8 +90,8 @@ def products(
     return found.order_by("name", "id")
 
 
-def category_document(row: rows.Category) -> CategoryDocument:
-    """Return the API document of a category row."""
+def category_document(row: rows.Category | Category) -> CategoryDocument:
+    """Return the API document of a category, its row or the aggregate just created."""
     return {
         "id": str(row.id),
         "name": row.name,

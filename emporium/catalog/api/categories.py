@@ -48,12 +48,7 @@ class CategoryListView(IdempotentCreateMixin, CatalogView):
         data = CategoryCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         category = create_category(CreateCategory(**data.validated_data), bootstrap.unit_of_work())
-        document: queries.CategoryDocument = {
-            "id": str(category.id),
-            "name": category.name,
-            "parent_id": str(category.parent_id) if category.parent_id else None,
-        }
-        return Response(document, status=status.HTTP_201_CREATED)
+        return Response(queries.category_document(category), status=status.HTTP_201_CREATED)
 
 
 class CategoryNavigationView(CatalogView):

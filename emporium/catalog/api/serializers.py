@@ -9,8 +9,10 @@ from rest_framework import serializers
 
 from emporium.catalog.domain.category import NAME_MAX as CATEGORY_NAME_MAX
 from emporium.catalog.domain.product import DESCRIPTION_MAX, NAME_MAX, ProductStatus
+from emporium.infrastructure.http.fields import StrictCharField, TimestampField
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.pagination import page_of
 
 SEARCH_MAX = 200
 _PROBLEMS = {
@@ -27,15 +29,6 @@ def problems(*statuses: int) -> dict[int, OpenApiResponse]:
     return problem_responses(*statuses, descriptions=_PROBLEMS)
 
 
-class TextField(serializers.CharField):
-    """A string field that refuses JSON numbers and booleans instead of turning them into text."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class _InShopCurrency(serializers.Serializer[dict[str, Any]]):
     """A serializer whose ``price`` must be in the shop's currency (``currency=``)."""
 
@@ -47,15 +40,15 @@ class _InShopCurrency(serializers.Serializer[dict[str, Any]]):
 
 
 class ProductCreateInputSerializer(_InShopCurrency):
-    name = TextField(max_length=NAME_MAX)
-    description = TextField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
+    name = StrictCharField(max_length=NAME_MAX)
+    description = StrictCharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
     category_id = serializers.UUIDField(allow_null=True, default=None)
     price = MoneyField()
 
 
 class ProductChangeInputSerializer(_InShopCurrency):
-    name = TextField(max_length=NAME_MAX, required=False)
-    description = TextField(max_length=DESCRIPTION_MAX, allow_blank=True, required=False)
+    name = StrictCharField(max_length=NAME_MAX, required=False)
+    description = StrictCharField(max_length=DESCRIPTION_MAX, allow_blank=True, required=False)
     category_id = serializers.UUIDField(allow_null=True, required=False)
     price = MoneyField(required=False)
 
@@ -75,18 +68,15 @@ class ProductSerializer(serializers.Serializer[dict[str, Any]]):
     category_id = serializers.CharField(allow_null=True)
     price = MoneyField()
     status = serializers.ChoiceField(choices=[s.value for s in ProductStatus])
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    created_at = TimestampField()
+    updated_at = TimestampField()
 
 
-class ProductPageSerializer(serializers.Serializer[dict[str, Any]]):
-    results = ProductSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+ProductPageSerializer = page_of(ProductSerializer, "ProductPageSerializer")
 
 
 class CategoryCreateInputSerializer(serializers.Serializer[dict[str, Any]]):
-    name = TextField(max_length=CATEGORY_NAME_MAX)
+    name = StrictCharField(max_length=CATEGORY_NAME_MAX)
     parent_id = serializers.UUIDField(allow_null=True, default=None)
 
 
@@ -96,10 +86,7 @@ class CategorySerializer(serializers.Serializer[dict[str, Any]]):
     parent_id = serializers.CharField(allow_null=True)
 
 
-class CategoryPageSerializer(serializers.Serializer[dict[str, Any]]):
-    results = CategorySerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+CategoryPageSerializer = page_of(CategorySerializer, "CategoryPageSerializer")
 
 
 class CategoryNodeSerializer(CategorySerializer):

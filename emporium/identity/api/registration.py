@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, BasePermission
@@ -12,22 +10,10 @@ from rest_framework.response import Response
 
 from emporium.identity import bootstrap
 from emporium.identity.application.register_customer import RegisterCustomer
+from emporium.infrastructure.http.fields import StrictCharField, StrictEmailField
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.throttles import AnonymousAuthThrottle
 from emporium.infrastructure.http.views import TenantAPIView
-
-
-class _TextOnly(serializers.CharField):
-    """A string field that refuses JSON numbers and booleans instead of turning them into text."""
-
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class _EmailText(_TextOnly, serializers.EmailField):
-    pass
 
 
 class RegistrationView(TenantAPIView):
@@ -38,9 +24,9 @@ class RegistrationView(TenantAPIView):
     throttle_classes = [AnonymousAuthThrottle]
 
     class RegistrationSerializer(serializers.Serializer[dict[str, str]]):
-        email = _EmailText(max_length=254)
-        password = _TextOnly(max_length=512, trim_whitespace=False)
-        name = _TextOnly(max_length=200)
+        email = StrictEmailField(max_length=254)
+        password = StrictCharField(max_length=512, trim_whitespace=False)
+        name = StrictCharField(max_length=200)
 
     class CustomerSerializer(serializers.Serializer[dict[str, object]]):
         id = serializers.UUIDField()

@@ -18,6 +18,7 @@ from emporium.identity.adapters.lockout import lockout_key, retry_after_seconds
 from emporium.identity.adapters.tokens import issue_token, revoke_token
 from emporium.identity.api.permissions import SignedIn
 from emporium.identity.models import AccessToken, account_of
+from emporium.infrastructure.http.fields import TimestampField
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.throttles import AnonymousAuthThrottle
 from emporium.infrastructure.http.views import TenantAPIView
@@ -39,7 +40,7 @@ class TokenView(TenantAPIView):
 
     class TokenSerializer(serializers.Serializer[dict[str, object]]):
         token = serializers.CharField()
-        expires_at = serializers.DateTimeField()
+        expires_at = TimestampField()
 
     def get_permissions(self) -> Sequence[BasePermission]:
         return [AllowAny()] if self.request.method == "POST" else [SignedIn()]

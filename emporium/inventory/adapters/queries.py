@@ -11,4 +11,9 @@ def stock_levels(product_id: UUID) -> dict[str, int]:
     """Return ``{"on_hand", "reserved", "available"}`` of a product (zeros if never counted)."""
     row = rows.StockItem.objects.filter(product_id=product_id).values("on_hand", "reserved").first()
     on_hand, reserved = (row["on_hand"], row["reserved"]) if row else (0, 0)
+    return stock_document(on_hand, reserved)
+
+
+def stock_document(on_hand: int, reserved: int) -> dict[str, int]:
+    """Return stock as the API shows it: ``{"on_hand", "reserved", "available"}``."""
     return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
@@ -13,19 +12,11 @@ from rest_framework.response import Response
 
 from emporium.catalog.public import product_status
 from emporium.identity.public import ShopStaff, manages_shop
+from emporium.infrastructure.http.fields import StrictIntegerField
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.views import TenantAPIView
-from emporium.inventory.adapters.queries import stock_levels
+from emporium.inventory.adapters.queries import stock_document, stock_levels
 from emporium.inventory.bootstrap import count_stock
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """An integer that arrived as a JSON integer: not a string, a float or a boolean."""
-
-    def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return int(super().to_internal_value(data))
 
 
 class StockView(TenantAPIView):
@@ -66,5 +57,4 @@ class StockView(TenantAPIView):
         item = count_stock(
             product_id, data.validated_data["on_hand"], data.validated_data.get("expected_on_hand")
         )
-        body = {"on_hand": item.on_hand, "reserved": item.reserved, "available": item.available}
-        return Response(self.StockSerializer(body).data)
+        return Response(self.StockSerializer(stock_document(item.on_hand, item.reserved)).data)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
+from emporium.infrastructure.http.fields import optional_timestamp, timestamp
 from emporium.ordering import models as rows
 
 
@@ -36,8 +37,8 @@ def order_document(row: rows.Order) -> dict[str, Any]:
         "subtotal": row.subtotal.to_dict(),
         "tax": row.tax.to_dict(),
         "total": row.total.to_dict(),
-        "reserved_until": row.reserved_until.isoformat() if row.reserved_until else None,
-        "created_at": row.created_at.isoformat(),
+        "reserved_until": optional_timestamp(row.reserved_until),
+        "created_at": timestamp(row.created_at),
     }
 
 
@@ -48,7 +49,7 @@ def history(order_id: UUID) -> list[dict[str, Any]]:
         {
             "id": str(event.id),
             "type": event.type,
-            "occurred_at": event.occurred_at.isoformat(),
+            "occurred_at": timestamp(event.occurred_at),
             "aggregate_version": event.version,
             "payload": event.payload,
         }

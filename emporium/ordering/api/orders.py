@@ -8,14 +8,15 @@ from uuid import UUID
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.identity.public import ShopStaff, SignedIn, account_of, customer_scope
+from emporium.infrastructure.http.fields import StrictIntegerField, TimestampField
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.pagination import CursorPages
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.ordering import bootstrap
 from emporium.ordering import models as rows
@@ -23,18 +24,9 @@ from emporium.ordering.adapters.queries import history, order_document, visible_
 from emporium.ordering.domain.order import CancelReason, OrderStatus
 
 
-class StrictQuantity(serializers.IntegerField):
-    """A JSON integer (not a string, a float or a boolean)."""
-
-    def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return int(super().to_internal_value(data))
-
-
 class OrderItemSerializer(serializers.Serializer[dict[str, Any]]):
     product_id = serializers.UUIDField()
-    quantity = StrictQuantity(min_value=1, max_value=1_000_000)
+    quantity = StrictIntegerField(min_value=1, max_value=1_000_000)
 
 
 class PlaceOrderSerializer(serializers.Serializer[dict[str, Any]]):
@@ -60,8 +52,8 @@ class OrderDocument(serializers.Serializer[dict[str, Any]]):
     subtotal = MoneyField()
     tax = MoneyField()
     total = MoneyField()
-    reserved_until = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
+    reserved_until = TimestampField(allow_null=True)
+    created_at = TimestampField()
 
 
 class OrderEventDocument(serializers.Serializer[dict[str, Any]]):
@@ -69,29 +61,19 @@ class OrderEventDocument(serializers.Serializer[dict[str, Any]]):
 
     id = serializers.UUIDField()
     type = serializers.CharField()
-    occurred_at = serializers.DateTimeField()
+    occurred_at = TimestampField()
     aggregate_version = serializers.IntegerField()
     payload = serializers.DictField()
 
 
-class OrderPagination(CursorPagination):
+class OrderPagination(CursorPages):
     """Pages of orders, newest first unless ``?ordering=created_at``."""
-
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
     def get_ordering(self, request: Request, queryset: Any, view: Any) -> tuple[str, ...]:
         wanted = request.query_params.get("ordering", "-created_at")
         if wanted not in {"created_at", "-created_at"}:
             raise ValidationError({"ordering": ["Use created_at or -created_at."]})
         return (wanted, "id" if wanted == "created_at" else "-id")
-
-    def decode_cursor(self, request: Request) -> Any:
-        try:
-            return super().decode_cursor(request)
-        except NotFound as exc:
-            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from exc
 
 
 class OrderViewBase(TenantAPIView):
@@ -127,9 +109,8 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
             if wanted not in {s.value for s in OrderStatus}:
                 raise ValidationError({"status": ["Unknown status."]})
             orders = orders.filter(status=wanted)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response([order_document(row) for row in page or []])
+        pages = self.pagination_class()
+        return Response(pages.body([order_document(row) for row in pages.rows(orders, request)]))
 
     @extend_schema(
         request=PlaceOrderSerializer,

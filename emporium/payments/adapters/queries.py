@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
+from emporium.infrastructure.http.fields import timestamp
 from emporium.payments import models as rows
 
 
@@ -27,5 +28,5 @@ def payment_document(row: rows.Payment) -> dict[str, Any]:
         "brand": row.brand,
         "last4": row.last4,
         "refunded_amount": row.refunded_amount.to_dict(),
-        "created_at": row.created_at.isoformat(),
+        "created_at": timestamp(row.created_at),
     }

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.identity.public import ShopStaff, SignedIn, account_of, customer_scope, manages_shop
+from emporium.infrastructure.http.fields import TimestampField, timestamp
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
@@ -47,7 +48,7 @@ class PaymentDocument(serializers.Serializer[dict[str, Any]]):
     brand = serializers.CharField()
     last4 = serializers.CharField()
     refunded_amount = MoneyField()
-    created_at = serializers.DateTimeField()
+    created_at = TimestampField()
 
 
 class RefundDocument(serializers.Serializer[dict[str, Any]]):
@@ -56,7 +57,7 @@ class RefundDocument(serializers.Serializer[dict[str, Any]]):
     id = serializers.UUIDField()
     payment_id = serializers.UUIDField()
     amount = MoneyField()
-    created_at = serializers.DateTimeField()
+    created_at = TimestampField()
     payment = PaymentDocument()
 
 
@@ -116,7 +117,7 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
             "id": str(refund.id),
             "payment_id": str(pk),
             "amount": refund.amount.to_dict(),
-            "created_at": refund.at.isoformat(),
+            "created_at": timestamp(refund.at),
             "payment": payment_document(visible_payments(None).get(pk=pk)),
         }
         return Response(document, status=status.HTTP_201_CREATED)
