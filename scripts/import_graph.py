@@ -20,7 +20,9 @@ import grimp
 Edges = dict[str, set[str]]
 
 
-def package_edges(graph: grimp.ImportGraph, parent: str) -> tuple[Edges, dict[tuple[str, str], str]]:
+def package_edges(
+    graph: grimp.ImportGraph, parent: str
+) -> tuple[Edges, dict[tuple[str, str], str]]:
     """Return the edges between the direct subpackages of ``parent``, with one example import."""
     children = {
         child for child in graph.find_children(parent) if graph.find_children(child)
