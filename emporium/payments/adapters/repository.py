@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db import IntegrityError, transaction
+
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.multitenancy.context import current_tenant_slug
 from emporium.ordering import public as ordering
@@ -65,6 +67,15 @@ class DjangoPaymentRepository:
         self.uow.track(payment)
         return payment
 
+    def find_by_transaction_for_update(self, method: str, transaction_id: str) -> Payment | None:
+        payment_id = (
+            rows.Payment.objects.db_manager(self.uow.using)
+            .filter(method=method, transaction_id=transaction_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return None if payment_id is None else self.get_for_update(payment_id)
+
     def save(self, payment: Payment) -> None:
         rows.Payment.objects.db_manager(self.uow.using).filter(pk=payment.id).update(
             status=payment.status.value,
@@ -74,12 +85,29 @@ class DjangoPaymentRepository:
         self.uow.track(payment)
 
 
+class DjangoWebhookLog:
+    def __init__(self, uow: DjangoUnitOfWork) -> None:
+        self.uow = uow
+
+    def record_once(self, provider: str, event_id: str, event_type: str) -> bool:
+        # The unique (tenant, provider, event id) decides between two deliveries at once.
+        try:
+            with transaction.atomic(using=self.uow.using):
+                rows.ProcessedWebhook(
+                    provider=provider, event_id=event_id, event_type=event_type
+                ).save(using=self.uow.using, force_insert=True)
+        except IntegrityError:
+            return False
+        return True
+
+
 class DjangoPaymentsUnitOfWork(DjangoUnitOfWork):
     """The unit of work of payments use cases."""
 
     def __init__(self, bus: MessageBus, using: str = "default") -> None:
         super().__init__(bus, tenant=current_tenant_slug, using=using)
         self.payments = DjangoPaymentRepository(self)
+        self.webhooks = DjangoWebhookLog(self)
 
 
 class OrdersForPayments:

@@ -10,19 +10,7 @@ refused (401) before the body is even parsed, and nothing changes. The body of a
 event is ``{"id": "<event id>", "type": "<event type>", "data": {...}}``; it is applied once
 per (provider, event id): a repeat answers 200 ``duplicate`` and changes nothing.
 
-Event types:
-
-- ``payment.refunded``, data ``{"transaction_id", "amount": {"amount", "currency"}}``: a
-  refund made at the provider is recorded on the payment (PaymentRefunded), never more than
-  is left of the capture (422 ``refund-exceeds-capture``, nothing recorded).
-- ``payment.captured``, data ``{"transaction_id", "amount"?}``: confirms the capture of a
-  payment already captured here; nothing changes (idempotent). A different amount, or a
-  payment that was not captured, is 422 ``capture-mismatch``.
-- any other type is answered 200 ``ignored`` and not recorded, so that providers may send
-  events this shop does not use.
-
-A ``transaction_id`` that names no payment of the provider is 404 and not recorded: the
-provider retries, which covers an event that overtook the commit of its payment.
+What an event does is the use case ``application/apply_webhook.py``.
 """
 
 from __future__ import annotations
@@ -30,28 +18,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from django.db import IntegrityError, transaction
-
-from emporium.payments import bootstrap
-from emporium.payments import models as rows
-from emporium.payments.domain.payment import PaymentStatus
-from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput, NotFound
-from emporium.shared_kernel.money import Money
+from emporium.payments.application.apply_webhook import ProviderEvent
+from emporium.shared_kernel.errors import InvalidInput
 
 #: Seconds a signature's timestamp may be away from now, either way.
 TOLERANCE = 300
-
-REFUNDED = "payment.refunded"
-CAPTURED = "payment.captured"
-HANDLED = frozenset({REFUNDED, CAPTURED})
-
-_CONFIRMABLE = frozenset(
-    {PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED}
-)
 
 
 class InvalidSignature(Exception):
@@ -108,14 +80,7 @@ def verify(
         raise InvalidSignature("The X-Signature does not match.")
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    id: str
-    type: str
-    data: dict[str, Any]
-
-
-def parse_event(body: bytes) -> Event:
+def parse_event(body: bytes) -> ProviderEvent:
     """Return the event in a verified body; raise ``InvalidInput`` if it is not one."""
     try:
         document = json.loads(body)
@@ -137,66 +102,4 @@ def parse_event(body: bytes) -> Event:
     assert isinstance(event_id, str)
     assert isinstance(event_type, str)
     assert isinstance(data, dict)
-    return Event(event_id, event_type, data)
-
-
-def _transaction_id(event: Event) -> str:
-    value = event.data.get("transaction_id")
-    if not isinstance(value, str) or not value or "\x00" in value:  # PostgreSQL text holds no NUL
-        raise InvalidInput(
-            "The event names no transaction.",
-            errors={"data.transaction_id": ["Give the provider's transaction id."]},
-        )
-    return value
-
-
-def _amount(event: Event, *, required: bool) -> Money | None:
-    raw = event.data.get("amount")
-    if raw is None and not required:
-        return None
-    try:
-        if not isinstance(raw, dict):
-            raise TypeError("not an object")
-        return Money.from_dict(raw)
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            "The event's amount is invalid.",
-            errors={"data.amount": ['Give {"amount": "<decimal>", "currency": "<code>"}.']},
-        ) from None
-
-
-def apply_event(provider: str, event: Event, now: datetime) -> str:
-    """Apply a verified event of ``provider`` once; return applied, duplicate or ignored."""
-    if event.type not in HANDLED:
-        return "ignored"
-    transaction_id = _transaction_id(event)
-    amount = _amount(event, required=event.type == REFUNDED)
-    uow = bootstrap.unit_of_work()
-    with uow:
-        try:
-            with transaction.atomic(using=uow.using):
-                rows.ProcessedWebhook(
-                    provider=provider, event_id=event.id, event_type=event.type
-                ).save(using=uow.using, force_insert=True)
-        except IntegrityError:
-            return "duplicate"  # the unit of work rolls back: nothing changes
-        payment_id = (
-            rows.Payment.objects.db_manager(uow.using)
-            .filter(method=provider, transaction_id=transaction_id)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        payment = None if payment_id is None else uow.payments.get_for_update(payment_id)
-        if payment is None:
-            raise NotFound(f"No {provider} payment has the transaction {transaction_id!r}.")
-        if event.type == REFUNDED:
-            payment.refund(amount, now)  # never above what is left of the capture
-            uow.payments.save(payment)
-        elif payment.status not in _CONFIRMABLE or (
-            amount is not None and amount != payment.amount
-        ):
-            raise BusinessRuleViolation(
-                "The event does not match the payment's capture.", code="capture-mismatch"
-            )
-        uow.commit()
-    return "applied"
+    return ProviderEvent(event_id, event_type, data)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -24,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.infrastructure.http.views import TenantAPIView
+from emporium.payments import bootstrap
 from emporium.payments.adapters import webhooks
 from emporium.payments.adapters.registry import providers
 from emporium.tenancy.public import webhook_secret
@@ -89,5 +89,5 @@ class PaymentWebhookView(TenantAPIView):
         except webhooks.InvalidSignature as exc:
             raise WebhookSignatureInvalid(str(exc)) from None
         event = webhooks.parse_event(body)
-        outcome = webhooks.apply_event(provider, event, timezone.now())
+        outcome = bootstrap.apply_provider_event(provider, event)
         return Response({"id": event.id, "type": event.type, "status": outcome})

@@ -1,4 +1,4 @@
-"""Use cases of payments: pay an order's total, refund a captured payment."""
+"""Use case: pay an order's total with one of the shop's payment methods."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 from uuid import UUID
 
 from emporium.payments.application.ports import (
+    CaptureResult,
     InvalidPaymentData,
     Orders,
+    PayableOrder,
     PaymentDeclined,
     PaymentError,
     PaymentProvider,
@@ -45,27 +47,23 @@ class PayOrder:
 
 
 @dataclass(frozen=True)
-class Refund:
-    """A refund made: its id (its event's), the payment after it, the amount and when."""
-
-    id: UUID
-    payment: Payment
-    amount: Money
-    at: datetime
-
-
-@dataclass(frozen=True)
-class RefundPayment:
-    payment_id: UUID
-    amount: Money | None  # None: all that is left
-
-
-@dataclass(frozen=True)
 class _Facts:
     order_id: UUID
     customer_id: UUID
     method: str
     amount: Money
+
+    def captured(self, at: datetime, result: CaptureResult) -> Payment:
+        return Payment.captured(
+            order_id=self.order_id,
+            customer_id=self.customer_id,
+            method=self.method,
+            amount=self.amount,
+            at=at,
+            transaction_id=result.transaction_id,
+            brand=result.brand,
+            last4=result.last4,
+        )
 
     def unsuccessful(self, at: datetime, exc: PaymentError, *, failed: bool) -> Payment:
         return Payment.unsuccessful(
@@ -81,16 +79,12 @@ class _Facts:
         )
 
 
-def _provider(
-    method: str, enabled: Collection[str], providers: Mapping[str, PaymentProvider]
-) -> PaymentProvider:
-    provider = providers.get(method)
-    if method not in enabled or provider is None:
-        raise BusinessRuleViolation(
-            f"This shop does not accept the payment method {method!r}.",
-            code="payment-method-not-enabled",
-        )
-    return provider
+@dataclass(frozen=True)
+class _Attempt:
+    """A capture tried: the payment to record, and the provider's refusal if it was not taken."""
+
+    payment: Payment
+    refusal: PaymentError | None = None
 
 
 def pay_order(
@@ -104,23 +98,13 @@ def pay_order(
     """Capture the order's total with the chosen method and mark the order paid.
 
     The order stays locked from its check to its payment, so a concurrent payment or expiry of
-    the same order waits (or is a 409) and the order ends paid or cancelled, never both.
+    the same order waits (or is a 409) and the order ends paid or cancelled, never both. A
+    declined or unanswered capture is recorded too, and then raised.
     """
-    refusal: PaymentDeclined | None = None
-    unavailable = False
     with uow:
-        order = orders.lock(command.order_id)
-        if order is None:
-            raise NotFound("No such order.")
-        if order.customer_id != command.payer_id:
-            if command.payer_manages_shop:
-                raise Forbidden("Only the order's customer may pay it.")
-            raise NotFound("No such order.")
+        order = _order_to_pay(command, orders)
         provider = _provider(command.method, enabled_methods(), providers)
-        try:
-            provider.validate(command.data)
-        except InvalidPaymentData as exc:
-            raise InvalidInput("The payment data is invalid.", errors=exc.errors) from None
+        _validate(provider, command.data)
         if order.status != "confirmed":
             raise BusinessRuleViolation(
                 f"Only a confirmed order can be paid; this one is {order.status}.",
@@ -128,77 +112,76 @@ def pay_order(
             )
         # The amount is the order's total, never an amount from the client.
         facts = _Facts(order.id, order.customer_id, command.method, order.total)
-        try:
-            result = provider.capture(order.total, command.data)
-        except PaymentDeclined as exc:
-            refusal = exc
-            payment = facts.unsuccessful(now(), exc, failed=False)
-        except ProviderUnavailable as exc:
-            unavailable = True
-            payment = facts.unsuccessful(now(), exc, failed=True)
-        except InvalidPaymentData as exc:
-            raise InvalidInput("The payment data is invalid.", errors=exc.errors) from None
-        else:
-            payment = Payment.captured(
-                order_id=order.id,
-                customer_id=order.customer_id,
-                method=command.method,
-                amount=order.total,
-                at=now(),
-                transaction_id=result.transaction_id,
-                brand=result.brand,
-                last4=result.last4,
-            )
-            uow.payments.add(payment)
-            try:
-                orders.mark_paid(order.id, payment.id)
-            except Exception:
-                # Captured at the provider but not recorded: give the money back.
-                logger.warning("payment %s not recorded; refunding its capture", payment.id)
-                provider.refund(result.transaction_id, order.total)
-                raise
-            uow.commit()
-            return payment
-        uow.payments.add(payment)
+        attempt = _capture(provider, facts, command.data, now)
+        uow.payments.add(attempt.payment)
+        if attempt.refusal is None:
+            _mark_paid(orders, provider, attempt.payment)
         uow.commit()
-    if unavailable:
-        raise DependencyUnavailable(
+    if attempt.refusal is not None:
+        raise _refusal_error(attempt.refusal)
+    return attempt.payment
+
+
+def _order_to_pay(command: PayOrder, orders: Orders) -> PayableOrder:
+    """Return the order, locked; someone else's is 404 (403 for the shop's staff)."""
+    order = orders.lock(command.order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    if order.customer_id != command.payer_id:
+        if command.payer_manages_shop:
+            raise Forbidden("Only the order's customer may pay it.")
+        raise NotFound("No such order.")
+    return order
+
+
+def _provider(
+    method: str, enabled: Collection[str], providers: Mapping[str, PaymentProvider]
+) -> PaymentProvider:
+    provider = providers.get(method)
+    if method not in enabled or provider is None:
+        raise BusinessRuleViolation(
+            f"This shop does not accept the payment method {method!r}.",
+            code="payment-method-not-enabled",
+        )
+    return provider
+
+
+def _validate(provider: PaymentProvider, data: Mapping[str, Any]) -> None:
+    try:
+        provider.validate(data)
+    except InvalidPaymentData as exc:
+        raise InvalidInput("The payment data is invalid.", errors=exc.errors) from None
+
+
+def _capture(
+    provider: PaymentProvider, facts: _Facts, data: Mapping[str, Any], now: Callable[[], datetime]
+) -> _Attempt:
+    try:
+        result = provider.capture(facts.amount, data)
+    except PaymentDeclined as exc:
+        return _Attempt(facts.unsuccessful(now(), exc, failed=False), exc)
+    except ProviderUnavailable as exc:
+        return _Attempt(facts.unsuccessful(now(), exc, failed=True), exc)
+    except InvalidPaymentData as exc:
+        raise InvalidInput("The payment data is invalid.", errors=exc.errors) from None
+    return _Attempt(facts.captured(now(), result))
+
+
+def _mark_paid(orders: Orders, provider: PaymentProvider, payment: Payment) -> None:
+    try:
+        orders.mark_paid(payment.order_id, payment.id)
+    except Exception:
+        # Captured at the provider but not recorded: give the money back.
+        logger.warning("payment %s not recorded; refunding its capture", payment.id)
+        provider.refund(payment.transaction_id, payment.amount)
+        raise
+
+
+def _refusal_error(refusal: PaymentError) -> Exception:
+    if isinstance(refusal, ProviderUnavailable):
+        return DependencyUnavailable(
             "The payment provider did not answer; nothing was captured. Retry later.",
             retry_after=RETRY_AFTER,
             code="payment-provider-unavailable",
         )
-    assert refusal is not None
-    raise PaymentRequired(refusal.detail, code=refusal.code)
-
-
-def refund_payment(
-    command: RefundPayment,
-    uow: PaymentsUnitOfWork,
-    providers: Mapping[str, PaymentProvider],
-    now: Callable[[], datetime],
-) -> Refund:
-    """Refund part or all of what is left of a captured payment, through its provider."""
-    with uow:
-        payment = uow.payments.get_for_update(command.payment_id)
-        if payment is None:
-            raise NotFound("No such payment.")
-        at = now()
-        amount = payment.refund(command.amount, at)
-        refund = Refund(payment.events[-1].event_id, payment, amount, at)
-        provider = providers.get(payment.method)
-        if provider is None:
-            raise BusinessRuleViolation(
-                f"The payment method {payment.method!r} is not installed.",
-                code="payment-method-not-enabled",
-            )
-        try:
-            provider.refund(payment.transaction_id, amount)
-        except ProviderUnavailable:
-            raise DependencyUnavailable(
-                "The payment provider did not answer; nothing was refunded. Retry later.",
-                retry_after=RETRY_AFTER,
-                code="payment-provider-unavailable",
-            ) from None
-        uow.payments.save(payment)
-        uow.commit()
-    return refund
+    return PaymentRequired(refusal.detail, code=refusal.code)

@@ -1,4 +1,4 @@
-"""Ports of the payments context: providers, the orders it pays, and its unit of work."""
+"""Ports of the payments context: providers, the orders it pays, its unit of work."""
 
 from __future__ import annotations
 
@@ -100,13 +100,30 @@ class PaymentRepository(Protocol):
 
     def get_for_update(self, payment_id: UUID) -> Payment | None: ...
 
+    def find_by_transaction_for_update(self, method: str, transaction_id: str) -> Payment | None:
+        """Return the payment of ``method`` with the provider's ``transaction_id``, locked."""
+        ...
+
     def save(self, payment: Payment) -> None: ...
+
+
+class WebhookLog(Protocol):
+    """The provider events applied so far, one per (provider, event id)."""
+
+    def record_once(self, provider: str, event_id: str, event_type: str) -> bool:
+        """Record the event; return False, writing nothing, if it was recorded before."""
+        ...
 
 
 class PaymentsUnitOfWork(Protocol):
     @property
     def payments(self) -> PaymentRepository:
         """Return the payment repository."""
+        ...
+
+    @property
+    def webhooks(self) -> WebhookLog:
+        """Return the log of applied provider events."""
         ...
 
     def __enter__(self) -> Self: ...
