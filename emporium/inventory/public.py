@@ -1,6 +1,6 @@
 """What other contexts may use of inventory: holding stock for orders."""
 
-from emporium.inventory.adapters.reservations import (
+from emporium.inventory.bootstrap import (
     commit_for_order,
     release_for_order,
     reserve_for_order,
