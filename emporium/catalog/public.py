@@ -1,6 +1,6 @@
-"""What other contexts may use of the catalog: pricing, and the events it publishes."""
+"""What other contexts may use of the catalog: current offers, product facts, its events."""
 
-from emporium.catalog.application.ports import PricingService
+from emporium.catalog.adapters.offers import Offer, current_offers, product_exists, product_status
 from emporium.catalog.domain.events import (
     ProductArchived,
     ProductCreated,
@@ -8,18 +8,15 @@ from emporium.catalog.domain.events import (
     ProductPriceChanged,
     ProductPublished,
 )
-from emporium.catalog.lookup import product_exists, product_status
-from emporium.catalog.pricing import CatalogPricing, Offer
 
 __all__ = [
-    "CatalogPricing",
     "Offer",
-    "PricingService",
     "ProductArchived",
     "ProductCreated",
     "ProductDeleted",
     "ProductPriceChanged",
     "ProductPublished",
+    "current_offers",
     "product_exists",
     "product_status",
 ]

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.conf import settings
 from django.utils import timezone
 
-from emporium.catalog.public import CatalogPricing
+from emporium.catalog.public import current_offers
 from emporium.infrastructure.bus import message_bus
 from emporium.inventory import public as inventory
 from emporium.multitenancy.context import TenantRef, tenant_context
@@ -24,7 +24,7 @@ class CatalogOffers:
     """Ordering's view of the catalog's prices."""
 
     def current_offers(self, product_ids: Iterable[UUID]) -> dict[UUID, Offer]:
-        offers = CatalogPricing().current_offers(product_ids)
+        offers = current_offers(product_ids)
         return {pid: Offer(offer.name, offer.price) for pid, offer in offers.items()}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django.db import models
 
@@ -53,11 +52,6 @@ class TenantSettings(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"settings of {self.tenant_id}"
-
-    @property
-    def tax_rate_percent(self) -> Decimal:
-        """Return the tax rate as a percentage."""
-        return Decimal(self.tax_rate)
 
 
 class TenantHost(models.Model):

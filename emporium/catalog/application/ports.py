@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Protocol
 from uuid import UUID
 
 from emporium.catalog.domain.category import Category
 from emporium.catalog.domain.product import Product
-from emporium.shared_kernel.money import Money
 from emporium.shared_kernel.unit_of_work import UnitOfWork
 
 
@@ -63,12 +61,4 @@ class CatalogUnitOfWork(UnitOfWork, Protocol):
     @property
     def categories(self) -> CategoryRepository:
         """Return the category repository."""
-        ...
-
-
-class PricingService(Protocol):
-    """The current price of sellable products: the only source of prices for ordering."""
-
-    def current_prices(self, product_ids: Iterable[UUID]) -> dict[UUID, Money]:
-        """Return the price of each published product among ``product_ids`` (others absent)."""
         ...

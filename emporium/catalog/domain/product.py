@@ -98,11 +98,6 @@ class Product(Aggregate[UUID]):
         )
         return product
 
-    @property
-    def is_sellable(self) -> bool:
-        """Return whether the product may be listed to customers and ordered."""
-        return self.status is ProductStatus.PUBLISHED
-
     def _require_not_archived(self) -> None:
         if self.status is ProductStatus.ARCHIVED:
             raise BusinessRuleViolation(

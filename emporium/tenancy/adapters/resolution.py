@@ -134,8 +134,3 @@ def active_tenant(slug: str) -> TenantRef | None:
 def forget_tenant(slug: str) -> None:
     """Drop the cached lookup of ``slug`` (after a save or a suspension)."""
     platform_cache().delete(slug_key(slug))
-
-
-def forget_host(host: str) -> None:
-    """Drop the cached lookup of ``host``."""
-    platform_cache().delete(host_key(host))

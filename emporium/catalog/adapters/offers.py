@@ -1,0 +1,40 @@
+"""Answers about products that other contexts need: current offers, existence and status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from emporium.catalog import models as rows
+from emporium.catalog.domain.product import ProductStatus
+from emporium.shared_kernel.money import Money
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a sellable product costs now, and the name it is sold under."""
+
+    name: str
+    price: Money
+
+
+def current_offers(product_ids: Iterable[UUID]) -> dict[UUID, Offer]:
+    """Return the name and price of each published product of the current tenant, in one query.
+
+    The catalog is ordering's only source of prices: a product not published is absent.
+    """
+    found = rows.Product.objects.filter(
+        pk__in=list(product_ids), status=ProductStatus.PUBLISHED.value
+    ).only("id", "name", "currency", "price")
+    return {row.id: Offer(row.name, row.price) for row in found}
+
+
+def product_exists(product_id: UUID) -> bool:
+    """Return whether the product exists in the current tenant, whatever its status."""
+    return rows.Product.objects.filter(pk=product_id).exists()
+
+
+def product_status(product_id: UUID) -> str | None:
+    """Return the product's status in the current tenant, or None if there is no such product."""
+    return rows.Product.objects.filter(pk=product_id).values_list("status", flat=True).first()
