@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emporium.infrastructure.http.models import IdempotencyRecord
+from emporium.infrastructure.http.problems import PayloadTooLarge
 from emporium.multitenancy.context import current_tenant
 
 logger = logging.getLogger(__name__)
@@ -58,14 +59,6 @@ class IdempotencyKeyInFlight(APIException):
     status_code = 409
     default_detail = "A request with this Idempotency-Key is still being processed; retry later."
     problem_code = "idempotency-key-in-flight"
-
-
-class PayloadTooLarge(APIException):
-    """The body is larger than Django lets a request body be read (413)."""
-
-    status_code = 413
-    default_detail = "The request body is too large."
-    problem_code = "payload-too-large"
 
 
 def is_stored(status: int) -> bool:

@@ -142,6 +142,7 @@ class PayloadTooLarge(drf.APIException):
 
     status_code = 413
     default_detail = "The request body is too large."
+    problem_code = "payload-too-large"
 
 
 def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:

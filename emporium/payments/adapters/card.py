@@ -18,7 +18,7 @@ from emporium.payments.application.ports import (
     CaptureResult,
     InsufficientFunds,
     InvalidPaymentData,
-    PaymentDeclined,
+    PaymentDeclinedError,
     ProviderUnavailable,
 )
 from emporium.shared_kernel.money import Money
@@ -136,7 +136,7 @@ class SimulatedCardGateway:
         """Return a transaction id, or raise as the test numbers say."""
         shown = {"brand": card.brand, "last4": card.last4}
         if card.number == DECLINED:
-            raise PaymentDeclined("The card was declined.", **shown)
+            raise PaymentDeclinedError("The card was declined.", **shown)
         if card.number == INSUFFICIENT_FUNDS:
             raise InsufficientFunds("The card has insufficient funds.", **shown)
         if card.number == TIMEOUT:

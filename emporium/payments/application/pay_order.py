@@ -14,7 +14,7 @@ from emporium.payments.application.ports import (
     InvalidPaymentData,
     Orders,
     PayableOrder,
-    PaymentDeclined,
+    PaymentDeclinedError,
     PaymentError,
     PaymentProvider,
     PaymentsUnitOfWork,
@@ -158,7 +158,7 @@ def _capture(
 ) -> _Attempt:
     try:
         result = provider.capture(facts.amount, data)
-    except PaymentDeclined as exc:
+    except PaymentDeclinedError as exc:
         return _Attempt(facts.unsuccessful(now(), exc, failed=False), exc)
     except ProviderUnavailable as exc:
         return _Attempt(facts.unsuccessful(now(), exc, failed=True), exc)

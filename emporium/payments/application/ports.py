@@ -25,13 +25,13 @@ class PaymentError(Exception):
         self.last4 = last4
 
 
-class PaymentDeclined(PaymentError):
+class PaymentDeclinedError(PaymentError):
     """The payment was declined."""
 
     code = "card-declined"
 
 
-class InsufficientFunds(PaymentDeclined):
+class InsufficientFunds(PaymentDeclinedError):
     """The payment was declined: insufficient funds."""
 
     code = "insufficient-funds"

@@ -11,7 +11,7 @@ from emporium_paypal import PayPalProvider, SimulatedPayPal
 
 from emporium.payments.application.ports import (
     InvalidPaymentData,
-    PaymentDeclined,
+    PaymentDeclinedError,
     ProviderUnavailable,
 )
 from emporium.shared_kernel.money import Money
@@ -37,7 +37,7 @@ def test_an_approval_captures_once() -> None:
     provider = PayPalProvider()
     provider.capture(TOTAL, {"approval_token": "approved-once"})
 
-    with pytest.raises(PaymentDeclined) as refused:
+    with pytest.raises(PaymentDeclinedError) as refused:
         provider.capture(TOTAL, {"approval_token": "approved-once"})
 
     assert refused.value.code == "payment-declined"
@@ -48,7 +48,7 @@ def test_an_approval_captures_once() -> None:
 def test_a_token_that_is_not_approved_is_declined(token: str) -> None:
     sandbox = SimulatedPayPal()
 
-    with pytest.raises(PaymentDeclined) as refused:
+    with pytest.raises(PaymentDeclinedError) as refused:
         PayPalProvider(sandbox).capture(TOTAL, {"approval_token": token})
 
     assert refused.value.code == "payment-declined"

@@ -16,7 +16,7 @@ from emporium.payments.adapters.card import (
 from emporium.payments.application.ports import (
     InsufficientFunds,
     InvalidPaymentData,
-    PaymentDeclined,
+    PaymentDeclinedError,
     ProviderUnavailable,
 )
 from emporium.shared_kernel.money import Money
@@ -114,7 +114,7 @@ def test_a_good_card_captures_and_shows_brand_and_last4() -> None:
 @pytest.mark.parametrize(
     ("number", "error", "code"),
     [
-        ("4000000000000002", PaymentDeclined, "card-declined"),
+        ("4000000000000002", PaymentDeclinedError, "card-declined"),
         ("4000000000009995", InsufficientFunds, "insufficient-funds"),
         ("4000000000000119", ProviderUnavailable, "provider-unavailable"),
     ],
@@ -130,7 +130,7 @@ def test_test_numbers_refuse_and_capture_nothing(number: str, error: type, code:
 
 
 def test_insufficient_funds_is_a_decline() -> None:
-    assert issubclass(InsufficientFunds, PaymentDeclined)
+    assert issubclass(InsufficientFunds, PaymentDeclinedError)
 
 
 def test_refunds_are_recorded_by_the_gateway() -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from emporium.payments.application.ports import (
     CaptureResult,
     InvalidPaymentData,
-    PaymentDeclined,
+    PaymentDeclinedError,
     ProviderUnavailable,
 )
 from emporium.shared_kernel.money import Money
@@ -31,7 +31,7 @@ BRAND = "paypal"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
-class PayPalDeclined(PaymentDeclined):
+class PayPalDeclined(PaymentDeclinedError):
     """PayPal declined the payment."""
 
     code = "payment-declined"
