@@ -18,17 +18,17 @@ from emporium.shared_kernel.events import EventEnvelope
 EnvelopeHandler = Callable[[EventEnvelope], None]
 
 
-class UnknownTenant(LookupError):
+class InactiveTenant(LookupError):
     """An envelope names a tenant that is not (or no longer) active."""
 
 
-def resolve_tenant(slug: str | None) -> TenantRef | None:
+def envelope_tenant(slug: str | None) -> TenantRef | None:
     """Return the tenant an envelope's slug names, or None for a platform event."""
     if slug is None:
         return None
     tenant = active_tenant(slug)
     if tenant is None:
-        raise UnknownTenant(f"no active tenant {slug!r}")
+        raise InactiveTenant(f"no active tenant {slug!r}")
     return tenant
 
 
@@ -41,7 +41,7 @@ def consume_once(
     raises, neither stays and a redelivery runs it again. The row is inserted first, so a
     concurrent delivery of the same event waits on the unique key and then skips.
     """
-    tenant = resolve_tenant(envelope.tenant)
+    tenant = envelope_tenant(envelope.tenant)
     # The tenant first: on PostgreSQL it reaches row-level security when the transaction starts.
     with tenant_context(tenant), transaction.atomic(using=using):
         try:

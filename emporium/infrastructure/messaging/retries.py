@@ -79,36 +79,10 @@ def record_failure(
     row as ``failed`` and copies the envelope to ``dead_letters``; if that copy cannot be made
     the row still says so.
     """
-    now = timezone.now()
     reason = describe(error)
-    with transaction.atomic(using=using):
-        row, _ = (
-            DeliveryFailure.objects.using(using)
-            .select_for_update()
-            .get_or_create(
-                consumer=consumer,
-                event_id=envelope.id,
-                defaults={
-                    "event_type": envelope.type,
-                    "tenant": envelope.tenant,
-                    "envelope": envelope.to_json().decode(),
-                    "last_failed_at": now,
-                },
-            )
-        )
-        if row.status == DeliveryFailure.FAILED:
-            # Delivered again after giving up (an operator moved it back from the dead letters,
-            # or a relay republished it): a fresh set of attempts, not an instant second death.
-            row.attempts = 0
-        row.attempts += 1
-        row.last_error = reason
-        row.last_failed_at = now
-        final = row.attempts >= policy.attempts
-        row.status = DeliveryFailure.FAILED if final else DeliveryFailure.RETRYING
-        row.next_attempt_at = None if final else now + policy.delay(row.attempts)
-        row.save()
+    row = _count_attempt(consumer, envelope, reason, policy, using)
     extra = {"event_id": str(envelope.id), "event_type": envelope.type, "consumer": consumer}
-    if not final:
+    if row.status == DeliveryFailure.RETRYING:
         logger.warning(
             "Consumer %s failed on %s %s (attempt %d of %d), retrying at %s: %s",
             consumer,
@@ -135,6 +109,40 @@ def record_failure(
             dead_letters.dead_letter(envelope, consumer, reason)
         except Exception:  # the failed row is the record; the copy is for the broker's tools
             logger.exception("Dead-lettering %s for %s failed", envelope.id, consumer, extra=extra)
+    return row
+
+
+def _count_attempt(
+    consumer: str, envelope: EventEnvelope, reason: str, policy: RetryPolicy, using: str
+) -> DeliveryFailure:
+    """Store one more failed attempt: ``retrying`` with its next time, or ``failed``."""
+    now = timezone.now()
+    with transaction.atomic(using=using):
+        row, _ = (
+            DeliveryFailure.objects.using(using)
+            .select_for_update()
+            .get_or_create(
+                consumer=consumer,
+                event_id=envelope.id,
+                defaults={
+                    "event_type": envelope.type,
+                    "tenant": envelope.tenant,
+                    "envelope": envelope.to_json().decode(),
+                    "last_failed_at": now,
+                },
+            )
+        )
+        if row.status == DeliveryFailure.FAILED:
+            # Delivered again after giving up (an operator moved it back from the dead letters,
+            # or a relay republished it): a fresh set of attempts, not an instant second death.
+            row.attempts = 0
+        row.attempts += 1
+        row.last_error = reason
+        row.last_failed_at = now
+        final = row.attempts >= policy.attempts
+        row.status = DeliveryFailure.FAILED if final else DeliveryFailure.RETRYING
+        row.next_attempt_at = None if final else now + policy.delay(row.attempts)
+        row.save()
     return row
 
 
