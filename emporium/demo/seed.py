@@ -32,7 +32,22 @@ class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
 
     def count(self, what: str, n: int = 1) -> None:
+        """Count ``n`` more of ``what`` (a plural noun: "tenants", "categories")."""
         self.created[what] = self.created.get(what, 0) + n
+
+    def summary(self) -> str:
+        """Return "1 operator, 2 tenants, ...", or "nothing new"."""
+        return (
+            ", ".join(
+                f"{n} {_singular(what) if n == 1 else what}"
+                for what, n in sorted(self.created.items())
+            )
+            or "nothing new"
+        )
+
+
+def _singular(plural: str) -> str:
+    return plural[: -len("ies")] + "y" if plural.endswith("ies") else plural.removesuffix("s")
 
 
 def steps() -> int:

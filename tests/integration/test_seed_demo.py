@@ -36,6 +36,7 @@ def test_seed_demo_creates_the_shops_and_is_idempotent(settings) -> None:
     second = run()
 
     assert "2 tenants" in first
+    assert "1 operator," in first  # singular for one
     assert "Demo data ready (nothing new)." in second
     assert sorted(Tenant.objects.values_list("slug", flat=True)) == ["acme", "globex"]
     for slug in ("acme", "globex"):

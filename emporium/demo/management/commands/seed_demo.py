@@ -23,8 +23,7 @@ class Command(BaseCommand):
         with Progress(transient=True) as progress:
             task = progress.add_task("Seeding demo data", total=steps())
             report = seed(lambda: progress.advance(task))
-        made = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({made or 'nothing new'})."))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({report.summary()})."))
         self.stdout.write(
             "Sign in: owner@acme.example / demo-owner-pass at http://acme.localhost:8000/admin/ ; "
             "customer@acme.example / demo-customer-pass through POST /api/v1/auth/token/ ; "
