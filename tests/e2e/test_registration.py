@@ -141,6 +141,7 @@ def test_exactly_one_welcome_email_naming_the_shop_goes_to_the_customer(
     assert welcome.from_email == settings.DEFAULT_FROM_EMAIL
     assert welcome.subject == "Welcome to Acme Inc."
     assert welcome.body.startswith("Hi Ada Lovelace,\n\nthank you for registering with Acme Inc.")
+    assert ".." not in welcome.body  # a shop name ending in a dot ends no sentence twice
 
 
 def test_the_welcome_is_plain_text_with_nothing_html_escaped(tenants, committed) -> None:

@@ -24,6 +24,8 @@ def test_one_confirmation_per_order_listing_lines_and_total(
     [confirmation] = mail.outbox
     assert confirmation.to == ["ann@shop.example"]
     assert confirmation.subject == "Your order at Acme Inc."
+    assert f"order {response.json()['id']} at Acme Inc., which holds:" in confirmation.body
+    assert ".." not in confirmation.body  # "Acme Inc." ends no sentence twice
     assert "2 x Mug: 0.70 USD" in confirmation.body
     assert "1 x Pan: 45.90 USD" in confirmation.body
     assert f"Total: {response.json()['total']['amount']} USD" in confirmation.body
