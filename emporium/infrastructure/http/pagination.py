@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b64decode
 from typing import Any
 
 from rest_framework import serializers
@@ -18,6 +19,11 @@ class CursorPages(CursorPagination):
     max_page_size = 100
 
     def decode_cursor(self, request: Request) -> Cursor | None:
+        raw = request.query_params.get(self.cursor_query_param)
+        # DRF reads anything that decodes to nothing (a NUL, "%%") as the first page; a cursor
+        # it wrote is never empty, so those are as malformed as any other.
+        if raw and not _decodes_to_tokens(raw):
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]})
         try:
             return super().decode_cursor(request)
         except NotFound as exc:  # DRF answers 404; a malformed parameter is a 400
@@ -34,6 +40,13 @@ class CursorPages(CursorPagination):
             "next": self.get_next_link(),
             "previous": self.get_previous_link(),
         }
+
+
+def _decodes_to_tokens(raw: str) -> bool:
+    try:
+        return bool(b64decode(raw.encode("ascii"), validate=True).decode("ascii"))
+    except (ValueError, UnicodeError):  # binascii.Error is a ValueError
+        return False
 
 
 class ByNamePagination(CursorPages):

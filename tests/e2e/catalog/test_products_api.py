@@ -150,8 +150,9 @@ def _path(link: str) -> str:
     return f"{parts.path}?{parts.query}"
 
 
-def test_a_malformed_cursor_is_400(api, catalog) -> None:
-    response = api("get", LIST + "?cursor=not-a-cursor")
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "%00", "%25%25", "%C3%A9"])
+def test_a_malformed_cursor_is_400(api, catalog, cursor) -> None:
+    response = api("get", LIST + f"?cursor={cursor}")
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"cursor": ["Invalid cursor."]}
