@@ -1,4 +1,8 @@
-"""Test-suite wiring: real services when they answer, loud skips when they don't."""
+"""The Django tiers' wiring: real services when they answer, loud skips when they don't.
+
+``tests/conftest.py`` loads this plugin only when pytest-django has set Django up (the
+integration, end-to-end and fault tiers); the unit tier runs without it, and without Django.
+"""
 
 from __future__ import annotations
 

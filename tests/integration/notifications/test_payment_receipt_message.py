@@ -10,7 +10,7 @@ from emporium.notifications.application.consumers import (
     send_payment_receipt,
 )
 from emporium.shared_kernel.events import EventEnvelope
-from tests.unit.notifications.test_consumers import (
+from tests.integration.notifications.test_consumers import (
     ACCOUNT_ID,
     Broken,
     Customers,
