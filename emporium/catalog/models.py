@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.db.models.functions import Lower
 
 from emporium.catalog.domain.product import ProductStatus
 from emporium.infrastructure.db.money_field import MoneyField
@@ -68,8 +69,11 @@ class Product(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [
-            # The application checks first; this decides two concurrent creates.
-            models.UniqueConstraint(fields=["tenant", "name"], name="catalog_product_name")
+            # The application checks first; this decides two concurrent creates. Case is
+            # ignored: "Mug" and "MUG" are one product to a customer.
+            models.UniqueConstraint(
+                models.F("tenant"), Lower("name"), name="catalog_product_name_ci"
+            )
         ]
         indexes = [
             models.Index(fields=["tenant", "status", "name"], name="catalog_product_listing"),

@@ -29,6 +29,16 @@ def _leads_with_tenant(model: type[models.Model], fields: Sequence[str]) -> bool
     return first.name == "tenant"
 
 
+def _constraint_leads_with_tenant(model: type[models.Model], constraint: Any) -> bool:
+    """Return whether a unique constraint's first field, or first expression, is the tenant."""
+    fields = list(getattr(constraint, "fields", ()) or ())
+    if fields:
+        return _leads_with_tenant(model, fields)
+    expressions = list(getattr(constraint, "expressions", ()) or ())
+    first = expressions[0] if expressions else None
+    return isinstance(first, models.F) and _leads_with_tenant(model, [first.name])
+
+
 def _model_errors(model: type[TenantOwnedModel]) -> Iterable[checks.CheckMessage]:
     opts = model._meta
     label = opts.label
@@ -57,9 +67,8 @@ def _model_errors(model: type[TenantOwnedModel]) -> Iterable[checks.CheckMessage
                 id="tenancy.E003",
             )
     for constraint in opts.constraints:
-        fields = list(getattr(constraint, "fields", ()) or ())
-        if isinstance(constraint, models.UniqueConstraint) and not _leads_with_tenant(
-            model, fields
+        if isinstance(constraint, models.UniqueConstraint) and not _constraint_leads_with_tenant(
+            model, constraint
         ):
             yield checks.Error(
                 f"{label} constraint {constraint.name} does not lead with tenant.",

@@ -69,7 +69,7 @@ class DjangoProductRepository:
         return product
 
     def name_taken(self, name: str, *, other_than: UUID | None = None) -> bool:
-        taken = rows.Product.objects.using(self.uow.using).filter(name=name)
+        taken = rows.Product.objects.using(self.uow.using).filter(name__iexact=name)
         if other_than is not None:
             taken = taken.exclude(pk=other_than)
         return taken.exists()

@@ -22,7 +22,7 @@ class ProductRepository(Protocol):
         ...
 
     def name_taken(self, name: str, *, other_than: UUID | None = None) -> bool:
-        """Return whether another product of this tenant has ``name``."""
+        """Return whether another product of this tenant has ``name``, ignoring case."""
         ...
 
     def save(self, product: Product) -> None:

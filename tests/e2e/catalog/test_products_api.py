@@ -260,6 +260,8 @@ def test_a_taken_name_is_422_and_another_tenant_may_use_it(api, catalog) -> None
     assert taken.json() == problem(422, "name-taken", "A product named 'Anvil' exists already.")
     other = api("post", LIST, "globex-staff", {**NEW_MUG, "name": "Bucket"}, "globex.localhost")
     assert other.status_code == 201
+    shouted = api("post", LIST, "staff", {**NEW_MUG, "name": "ANVIL"})
+    assert shouted.json() == problem(422, "name-taken", "A product named 'ANVIL' exists already.")
 
 
 @pytest.mark.parametrize(

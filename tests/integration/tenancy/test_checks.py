@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.test.utils import isolate_apps
 
 from emporium.multitenancy.checks import _model_errors, check_tenant_owned_models
@@ -38,3 +39,22 @@ def test_a_meta_that_does_not_inherit_still_gets_the_scoped_base_manager() -> No
 
     assert isinstance(Loose._base_manager, TenantManager)
     assert list(_model_errors(Loose)) == []
+
+
+@isolate_apps("tests.testapps.tenant_probe")
+def test_an_expression_constraint_must_lead_with_the_tenant_too() -> None:
+    class Badge(TenantOwnedModel):
+        label = models.CharField(max_length=20)
+
+        class Meta(TenantOwnedModel.Meta):
+            app_label = "tenant_probe"
+            constraints = [
+                models.UniqueConstraint(models.F("tenant"), Lower("label"), name="good_ci"),
+                models.UniqueConstraint(Lower("label"), models.F("tenant"), name="bad_ci"),
+            ]
+
+    errors = list(_model_errors(Badge))
+
+    assert [(e.id, e.msg) for e in errors] == [
+        ("tenancy.E004", "tenant_probe.Badge constraint bad_ci does not lead with tenant.")
+    ]

@@ -50,7 +50,9 @@ class InMemoryProducts:
         return product
 
     def name_taken(self, name: str, *, other_than: UUID | None = None) -> bool:
-        return any(p.name == name and p.id != other_than for p in self.rows.values())
+        return any(
+            p.name.lower() == name.lower() and p.id != other_than for p in self.rows.values()
+        )
 
     def save(self, product: Product) -> None:
         self.rows[product.id] = product
@@ -270,3 +272,15 @@ def test_categories_nest_under_known_parents_five_deep() -> None:
         "name": "Level 2",
         "parent_id": str(uow.outbox[0].aggregate_id),
     }
+
+
+def test_a_name_that_differs_only_in_case_is_taken() -> None:
+    uow = FakeCatalogUnitOfWork()
+    create(uow, "Mug")
+
+    with pytest.raises(BusinessRuleViolation) as refused:
+        create(uow, "MUG")
+
+    assert refused.value.code == "name-taken"
+    assert refused.value.detail == "A product named 'MUG' exists already."
+    assert len(uow.products.rows) == 1
