@@ -36,7 +36,7 @@ def _constraint_leads_with_tenant(model: type[models.Model], constraint: Any) ->
         return _leads_with_tenant(model, fields)
     expressions = list(getattr(constraint, "expressions", ()) or ())
     first = expressions[0] if expressions else None
-    return isinstance(first, models.F) and _leads_with_tenant(model, [first.name])
+    return isinstance(first, models.F) and _leads_with_tenant(model, [str(first.name)])  # type: ignore[attr-defined]
 
 
 def _model_errors(model: type[TenantOwnedModel]) -> Iterable[checks.CheckMessage]:
