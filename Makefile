@@ -77,8 +77,20 @@ test-faults: install ## Fault tests of the event pipeline (processes killed, Rab
 		$(PY) manage.py setup_database --test-grants --verbosity 0 || exit 1; fi; \
 		$(VENV)/bin/pytest -q -m faults tests/faults
 
-test-unit: install ## Domain and application tests only (no database, seconds)
-	$(VENV)/bin/pytest tests/unit
+# The unit tier runs in a virtualenv of its own with pytest and hypothesis only: no Django is
+# there to set up, so a unit test that needs it fails here instead of passing by accident.
+UNIT_VENV := .venv-unit
+UNIT_REQUIREMENTS := tests/unit/requirements.txt
+UNIT_STAMP := $(UNIT_VENV)/.installed-stamp
+
+$(UNIT_STAMP): $(UNIT_REQUIREMENTS)
+	@test -x $(UNIT_VENV)/bin/python || $(PYTHON) -m venv $(UNIT_VENV) || python3 -m venv $(UNIT_VENV)
+	$(UNIT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(UNIT_VENV)/bin/python -m pip install --quiet -r $(UNIT_REQUIREMENTS)
+	@touch $(UNIT_STAMP)
+
+test-unit: $(UNIT_STAMP) ## Domain and application tests only, without Django (no database, seconds)
+	$(UNIT_VENV)/bin/pytest tests/unit
 
 test-integration: install db-setup-test ## Tests against the database, cache and broker
 	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/integration
