@@ -159,6 +159,25 @@ def test_an_owner_cannot_sign_in_on_another_shops_host(shops: dict[str, Shop]) -
 
     assert response.status_code == 200
     assert BAD_SIGN_IN in response.text
+    # It says where the owner is and where to go, not whether the account exists elsewhere.
+    assert (
+        "This is the back office of the shop globex, for its owners and staff; staff of another "
+        "shop sign in at &lt;shop&gt;.localhost/admin/, operators at localhost/admin/."
+    ) in response.text
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_owner_on_the_platforms_host_is_told_where_shops_sign_in(
+    shops: dict[str, Shop],
+) -> None:
+    client, response = sign_in("localhost", "owner@acme.example")
+
+    assert response.status_code == 200
+    assert BAD_SIGN_IN in response.text
+    assert (
+        "This is the platform&#x27;s back office, for operators; a shop&#x27;s owners and staff "
+        "sign in at their shop&#x27;s address, such as &lt;shop&gt;.localhost/admin/."
+    ) in response.text
     assert client.get("/admin/").status_code == 302
 
 
@@ -513,6 +532,7 @@ def test_an_operator_cannot_sign_in_on_a_tenant_host(operator: User) -> None:
 
     assert response.status_code == 200
     assert BAD_SIGN_IN in response.text
+    assert "operators at localhost/admin/." in response.text
     assert client.get("/admin/").status_code == 302
 
 

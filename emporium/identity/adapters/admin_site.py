@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -37,6 +38,15 @@ def may_enter(user: AbstractBaseUser | AnonymousUser) -> bool:
 class BackOfficeAuthenticationForm(AdminAuthenticationForm):
     """Sign-in by e-mail and password; the user manager finds the e-mail in this tenant only."""
 
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        # Say whose back office this is and where the others are, so that someone on the wrong
+        # host knows where to go; it never says whether the e-mail exists anywhere.
+        self.error_messages = {
+            **self.error_messages,
+            "invalid_login": f"{self.error_messages['invalid_login']} {where_to_sign_in(request)}",
+        }
+
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
         if not may_enter(user):
@@ -45,6 +55,24 @@ class BackOfficeAuthenticationForm(AdminAuthenticationForm):
                 code="invalid_login",
                 params={"username": self.username_field.verbose_name},
             )
+
+
+def where_to_sign_in(request: HttpRequest | None) -> str:
+    """Return the sentence that names this back office and the address of the others."""
+    port = (
+        "" if request is None or request.get_port() in ("80", "443") else f":{request.get_port()}"
+    )
+    base = f"{settings.EMPORIUM_BASE_DOMAIN}{port}"
+    tenant = current_tenant()
+    if tenant is None:
+        return (
+            f"This is the platform's back office, for operators; a shop's owners and staff sign "
+            f"in at their shop's address, such as <shop>.{base}/admin/."
+        )
+    return (
+        f"This is the back office of the shop {tenant.slug}, for its owners and staff; staff of "
+        f"another shop sign in at <shop>.{base}/admin/, operators at {base}/admin/."
+    )
 
 
 class EmporiumAdminSite(admin.AdminSite):
