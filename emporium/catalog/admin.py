@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from emporium.catalog.application import use_cases as cases
 from emporium.catalog.domain.product import ProductStatus
 from emporium.catalog.models import Category, Product
 from emporium.infrastructure.admin_actions import run_each
+from emporium.infrastructure.db.money_field import MoneyAmountFormField
 from emporium.multitenancy.admin_base import TenantModelAdmin
 from emporium.shared_kernel.errors import DomainError
 from emporium.shared_kernel.money import Money
@@ -54,8 +56,28 @@ class CategoryAdmin(TenantModelAdmin[Category]):
         return False
 
 
+class ProductForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A product's fields, its price in the shop's currency (a shop has one; the form names it).
+
+    The currency is not a field: a new product takes the shop's, from its settings, before the
+    form validates the amount against it ("12.505" is refused in EUR, "12.5" in JPY).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.currency:
+            self.instance.currency = shop_currency()
+        currency = self.instance.currency
+        price = self.fields.get("price")
+        if isinstance(price, MoneyAmountFormField):
+            price.currency = currency
+            price.label = f"Price ({currency})"
+            price.widget.attrs["step"] = str(Money(1, currency).amount)
+
+
 @admin.register(Product)
 class ProductAdmin(TenantModelAdmin[Product]):
+    form = ProductForm
     list_display = ("name", "status", "price", "category", "updated_at")
     list_filter = ("status", "category")
     list_select_related = ("category",)

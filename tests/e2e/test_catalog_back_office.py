@@ -87,3 +87,34 @@ def test_publish_action_applies_the_publish_rules(staff_client) -> None:
     with tenant_context(acme):
         statuses = dict(Product.objects.values_list("name", "status"))
     assert statuses == {"Acme mug": "published", "Free thing": "draft"}
+
+
+def test_adding_a_product_in_the_admin_prices_it_in_the_shops_currency(
+    make_tenant, make_account
+) -> None:
+    shop = make_tenant("lyon", "Lyon Mercerie", currency="EUR")
+    staff = make_account(shop, "staff@lyon.example", "staff")
+    client = Client(HTTP_HOST="lyon.localhost")
+    with tenant_context(shop):
+        client.force_login(staff)
+
+    form = client.get("/admin/catalog/product/add/")
+    fields = {"name": "Linen thread", "description": "Described.", "category": ""}
+    too_precise = client.post("/admin/catalog/product/add/", {**fields, "price": "12.505"})
+    response = client.post("/admin/catalog/product/add/", {**fields, "price": "12.50"})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with tenant_context(shop):
+        product = Product.objects.get(name="Linen thread")
+    assert (product.price, product.currency, product.status) == (
+        Money.of("12.50", "EUR"),
+        "EUR",
+        "draft",
+    )
+    created = OutboxMessage.objects.get(type="catalog.product_created")
+    assert (created.tenant, created.aggregate_id) == ("lyon", str(product.pk))
+    # The form names the currency the amount is in.
+    assert form.status_code == 200
+    assert "Price (EUR)" in form.content.decode()
+    assert too_precise.status_code == 200
+    assert list(too_precise.context["adminform"].form.errors) == ["price"]
