@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from uuid import UUID
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
 
 from emporium.infrastructure.models import OutboxMessage
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
@@ -51,7 +53,9 @@ def create_probe(
         uow.commit()
 
 
-def test_commit_writes_the_aggregate_row_and_its_outbox_rows_together() -> None:
+def test_commit_writes_the_aggregate_row_and_its_outbox_rows_together(settings) -> None:
+    # With a broker the rows wait for the relay; without one see the next test.
+    settings.CELERY_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
     probe = renamed_probe()
     created, renamed = probe.events
 
@@ -75,6 +79,37 @@ def test_commit_writes_the_aggregate_row_and_its_outbox_rows_together() -> None:
     assert rows[0].to_envelope() == EventEnvelope.wrap(created, "acme")
     assert [(r.published_at, r.attempts, r.last_error) for r in rows] == [(None, 0, "")] * 2
     assert probe.events == []
+
+
+def test_without_a_broker_the_outbox_rows_are_delivered_after_commit_and_marked_published(
+    settings,
+) -> None:
+    # The embedded default: no relay runs, so the unit of work hands the envelopes to the
+    # in-process consumers once the transaction has committed and marks the rows published.
+    settings.CELERY_BROKER_URL = ""
+    probe = renamed_probe()
+    created, renamed = probe.events
+    seen_in_transaction: list[tuple[UUID, datetime | None]] = []
+
+    def look() -> None:
+        seen_in_transaction.extend(OutboxMessage.objects.values_list("id", "published_at"))
+
+    before = timezone.now()
+    with DjangoUnitOfWork(MessageBus(), tenant="acme") as uow:
+        ProbeRepository(uow).add(probe)
+        uow.commit()
+        look()
+
+    assert list(ProbeRow.objects.values_list("id", "name", "version")) == [(PROBE_ID, "final", 2)]
+    assert sorted(seen_in_transaction) == sorted(
+        [(created.event_id, None), (renamed.event_id, None)]
+    )
+    rows = OutboxMessage.objects.order_by("aggregate_version")
+    assert [(r.id, r.type, r.tenant, r.attempts, r.last_error) for r in rows] == [
+        (created.event_id, "probe.probe_created", "acme", 0, ""),
+        (renamed.event_id, "probe.probe_renamed", "acme", 0, ""),
+    ]
+    assert all(r.published_at is not None and r.published_at >= before for r in rows)
 
 
 def test_the_tenant_can_be_read_when_the_commit_happens() -> None:
