@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import OperationalError, transaction
+from django.utils import timezone
 
 from emporium.ordering import models as rows
+from emporium.ordering.domain.order import reservation_ran_out
 from emporium.shared_kernel.errors import Conflict
 from emporium.shared_kernel.money import Money
 
@@ -20,6 +22,7 @@ class OrderToPay:
     customer_id: UUID
     status: str
     total: Money
+    reservation_expired: bool  # confirmed, but past reserved_until: the order's rule refuses it
 
 
 def lock_order_to_pay(order_id: UUID) -> OrderToPay | None:
@@ -34,4 +37,5 @@ def lock_order_to_pay(order_id: UUID) -> OrderToPay | None:
         ) from None
     if row is None:
         return None
-    return OrderToPay(row.id, row.customer_id, row.status, row.total)
+    expired = reservation_ran_out(row.status, row.reserved_until, timezone.now())
+    return OrderToPay(row.id, row.customer_id, row.status, row.total, expired)

@@ -38,6 +38,11 @@ class CancelReason(StrEnum):
     EXPIRED = "expired"
 
 
+def reservation_ran_out(status: str, reserved_until: datetime | None, now: datetime) -> bool:
+    """Return whether a confirmed order's stock hold has ended by ``now`` (at reserved_until)."""
+    return status == OrderStatus.CONFIRMED and reserved_until is not None and reserved_until <= now
+
+
 def _require_aware(moment: datetime, what: str) -> datetime:
     # A naive datetime is a programming error, not a client's: compare only absolute instants.
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
@@ -222,13 +227,15 @@ class Order(Aggregate[UUID]):
     def mark_paid(self, payment_id: UUID, at: datetime) -> None:
         """Record the payment of a confirmed order; records OrderPaid and FulfilmentRequested."""
         _require_aware(at, "at")
-        # A confirmed order past reserved_until that the sweeper has not cancelled yet still
-        # holds its stock, so it may still be paid; whichever locks the order first wins.
         if self.status is not OrderStatus.CONFIRMED:
             raise BusinessRuleViolation(
                 f"Only a confirmed order can be paid; this one is {self.status}.",
                 code="not-payable",
             )
+        # Past reserved_until the order is over, whether or not the sweep has cancelled it yet:
+        # its stock is about to go back on sale.
+        if reservation_ran_out(self.status, self.reserved_until, at):
+            raise reservation_expired()
         self.status = OrderStatus.PAID
         self.payment_id = payment_id
         self.paid_at = at
@@ -255,14 +262,19 @@ class Order(Aggregate[UUID]):
     def expire(self, now: datetime) -> bool:
         """Cancel a confirmed order whose reservation has run out; return whether it did."""
         _require_aware(now, "now")
-        if (
-            self.status is not OrderStatus.CONFIRMED
-            or self.reserved_until is None
-            or self.reserved_until > now
-        ):
+        if not reservation_ran_out(self.status, self.reserved_until, now):
             return False
         self.cancel(CancelReason.EXPIRED)
         return True
 
     def _snapshots(self) -> tuple[LineSnapshot, ...]:
         return tuple(line.snapshot() for line in self.lines)
+
+
+def reservation_expired() -> BusinessRuleViolation:
+    """Return the refusal of a payment that comes after the order's reservation ran out."""
+    return BusinessRuleViolation(
+        "The order's reservation has run out and its stock is going back on sale; "
+        "place the order again.",
+        code="reservation-expired",
+    )

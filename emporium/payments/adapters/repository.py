@@ -117,7 +117,9 @@ class OrdersForPayments:
         order = ordering.lock_order_to_pay(order_id)
         if order is None:
             return None
-        return PayableOrder(order.id, order.customer_id, order.status, order.total)
+        return PayableOrder(
+            order.id, order.customer_id, order.status, order.total, order.reservation_expired
+        )
 
     def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
         ordering.mark_order_paid(order_id, payment_id)

@@ -110,6 +110,12 @@ def pay_order(
                 f"Only a confirmed order can be paid; this one is {order.status}.",
                 code="not-payable",
             )
+        if order.reservation_expired:  # checked before the capture: no money moves
+            raise BusinessRuleViolation(
+                "The order's reservation has run out and its stock is going back on sale; "
+                "place the order again.",
+                code="reservation-expired",
+            )
         # The amount is the order's total, never an amount from the client.
         facts = _Facts(order.id, order.customer_id, command.method, order.total)
         attempt = _capture(provider, facts, command.data, now)

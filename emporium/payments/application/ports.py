@@ -83,6 +83,7 @@ class PayableOrder:
     customer_id: UUID
     status: str
     total: Money
+    reservation_expired: bool = False  # past reserved_until: ordering refuses its payment
 
 
 class Orders(Protocol):

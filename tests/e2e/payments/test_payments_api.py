@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from emporium.infrastructure.http.models import IdempotencyRecord
 from emporium.infrastructure.outbox.models import OutboxMessage
@@ -192,6 +195,28 @@ def test_an_order_that_is_not_confirmed_is_422(shop) -> None:
     assert response.status_code == 422
     assert response.json()["type"] == PROBLEMS + "not-payable"
     assert payments(shop) == []
+
+
+def test_a_payment_after_reserved_until_is_422_before_any_capture_sweep_or_not(shop) -> None:
+    order = place(shop)
+    with tenant_context(shop.acme), transaction.atomic():
+        Order.objects.filter(pk=order["id"]).update(
+            reserved_until=timezone.now() - timedelta(seconds=1)
+        )
+
+    response = pay(shop, order["id"], card())
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "type": PROBLEMS + "reservation-expired",
+        "title": "Business rule violated",
+        "status": 422,
+        "detail": "The order's reservation has run out and its stock is going back on sale; "
+        "place the order again.",
+    }
+    assert payments(shop) == []  # nothing captured, nothing recorded
+    assert order_status(shop, order["id"]) == "confirmed"  # the sweep cancels it
+    assert stock(shop, "mug") == (10, 2)  # still held until the sweep releases it
 
 
 def test_an_unknown_or_disabled_method_is_422(shop) -> None:

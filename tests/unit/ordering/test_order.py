@@ -442,12 +442,27 @@ def test_mark_paid_records_order_paid_and_fulfilment_requested() -> None:
     }
 
 
-def test_a_confirmed_order_past_reserved_until_can_still_be_paid() -> None:
+def test_a_confirmed_order_is_paid_up_to_just_before_reserved_until() -> None:
     order = confirmed_order()
 
-    order.mark_paid(PAYMENT, HOLD + timedelta(seconds=1))
+    order.mark_paid(PAYMENT, HOLD - timedelta(microseconds=1))
 
     assert order.status is OrderStatus.PAID
+
+
+@pytest.mark.parametrize("late", [timedelta(0), timedelta(seconds=1), timedelta(days=3)])
+def test_a_payment_at_or_after_reserved_until_is_refused_whatever_the_sweep(late) -> None:
+    order = confirmed_order()
+
+    with pytest.raises(BusinessRuleViolation) as refused:
+        order.mark_paid(PAYMENT, HOLD + late)
+
+    assert refused.value.code == "reservation-expired"
+    assert (order.status, order.payment_id, order.pull_events()) == (
+        OrderStatus.CONFIRMED,
+        None,
+        [],
+    )
 
 
 @pytest.mark.parametrize(

@@ -200,11 +200,14 @@ class OrderLife(RuleBasedStateMachine):
 
     @rule()
     def mark_paid(self) -> None:
-        legal = self.status is OrderStatus.CONFIRMED
+        confirmed = self.status is OrderStatus.CONFIRMED
+        until = self.order.reserved_until
+        late = confirmed and until is not None and until <= self.now
+        legal = confirmed and not late
         self.attempt(
             lambda: self.order.mark_paid(uuid.uuid4(), self.now),
             None if legal else BusinessRuleViolation,
-            None if legal else "not-payable",
+            None if legal else ("reservation-expired" if late else "not-payable"),
         )
         if legal:
             self.status = OrderStatus.PAID
