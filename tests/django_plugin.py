@@ -7,7 +7,7 @@ integration, end-to-end and fault tiers); the unit tier runs without it, and wit
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.skip(reason=f"{SKIP_PREFIX} {name}"))
 
 
+def services_banner(skipped: int, env: Mapping[str, str]) -> list[str]:
+    """Return the lines under the SERVICES MISSING banner: why the services were not used."""
+    left_out = env.get("EMPORIUM_LEFT_OUT_SERVICES", "")
+    missing = env.get("EMPORIUM_MISSING_SERVICES", "")
+    reasons = []
+    if left_out:
+        reasons.append(f"left out on purpose: {left_out}")
+    if missing or not left_out:
+        reasons.append(f"did not answer: {missing or 'see the skip reasons'}")
+    switches = ", unset EMPORIUM_EMBEDDED and EMPORIUM_SERVICES" if left_out else ""
+    return [
+        f"{skipped} tests were SKIPPED because these services were not used: "
+        + "; ".join(reasons)
+        + ".",
+        f"Start them (see README.md){switches} or set EMPORIUM_REQUIRE_SERVICES=1 to make "
+        "this a failure.",
+    ]
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print a banner counting the tests skipped for a missing service."""
     skipped = [
@@ -99,17 +118,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     ]
     if not skipped:
         return
-    missing = os.environ.get("EMPORIUM_MISSING_SERVICES") or "see the skip reasons"
     terminalreporter.write_sep("!", "SERVICES MISSING", red=True, bold=True)
-    terminalreporter.write_line(
-        f"{len(skipped)} tests were SKIPPED because these services did not answer: {missing}.",
-        red=True,
-        bold=True,
-    )
-    terminalreporter.write_line(
-        "Start them (see README.md) or set EMPORIUM_REQUIRE_SERVICES=1 to make this a failure.",
-        red=True,
-    )
+    first, *rest = services_banner(len(skipped), os.environ)
+    terminalreporter.write_line(first, red=True, bold=True)
+    for line in rest:
+        terminalreporter.write_line(line, red=True)
 
 
 if ON_POSTGRES:
