@@ -26,10 +26,9 @@ from rich.console import Console  # noqa: E402
 from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from emporium.infrastructure.bus import message_bus  # noqa: E402
 from emporium.multitenancy.context import TenantRef, tenant_context  # noqa: E402
-from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork  # noqa: E402
-from emporium.tenancy.application.use_cases import CreateTenant, create_tenant  # noqa: E402
+from emporium.tenancy import bootstrap  # noqa: E402
+from emporium.tenancy.application.use_cases import CreateTenant  # noqa: E402
 from emporium.tenancy.models import Tenant  # noqa: E402
 from tests.testapps.tenant_probe.models import Item, Shelf  # noqa: E402
 
@@ -45,9 +44,7 @@ def prepare() -> list[tuple[TenantRef, list[int]]]:
         slug = f"bench-{n:02d}"
         row = Tenant.objects.using("admin").filter(slug=slug).first()
         if row is None:
-            created = create_tenant(
-                CreateTenant(slug=slug, name=slug), DjangoTenancyUnitOfWork(message_bus())
-            )
+            created = bootstrap.create_tenant(CreateTenant(slug=slug, name=slug))
             ref = TenantRef(created.id, slug)
         else:
             ref = TenantRef(row.id, slug)

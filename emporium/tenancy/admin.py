@@ -19,7 +19,7 @@ from emporium.multitenancy.context import current_tenant
 from emporium.shared_kernel.errors import DomainError, InvalidInput
 from emporium.shared_kernel.money import CURRENCIES
 from emporium.tenancy import bootstrap
-from emporium.tenancy.application.use_cases import CreateTenant
+from emporium.tenancy.application.use_cases import CreateTenant, ReactivateTenant, SuspendTenant
 from emporium.tenancy.domain.tenant import validate_slug
 from emporium.tenancy.models import Tenant, TenantSettings
 
@@ -139,11 +139,21 @@ class TenantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description="Suspend the selected tenants", permissions=["manage"])
     def suspend(self, request: HttpRequest, queryset: models.QuerySet[Tenant]) -> None:
-        self._apply(request, queryset, bootstrap.suspend_tenant, "suspended")
+        self._apply(
+            request,
+            queryset,
+            lambda slug: bootstrap.suspend_tenant(SuspendTenant(slug)),
+            "suspended",
+        )
 
     @admin.action(description="Reactivate the selected tenants", permissions=["manage"])
     def reactivate(self, request: HttpRequest, queryset: models.QuerySet[Tenant]) -> None:
-        self._apply(request, queryset, bootstrap.reactivate_tenant, "reactivated")
+        self._apply(
+            request,
+            queryset,
+            lambda slug: bootstrap.reactivate_tenant(ReactivateTenant(slug)),
+            "reactivated",
+        )
 
     @method_decorator(csrf_protect)
     def add_view(

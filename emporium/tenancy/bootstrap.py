@@ -1,8 +1,9 @@
-"""Wire tenancy use cases to their adapters; commands and the admin call these."""
+"""Wire tenancy use cases to their adapters; commands, the admin and views call these."""
 
 from __future__ import annotations
 
 from emporium.infrastructure.bus import message_bus
+from emporium.multitenancy.context import require_tenant
 from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
 from emporium.tenancy.application import use_cases
 from emporium.tenancy.domain.tenant import Tenant
@@ -13,22 +14,30 @@ def create_tenant(cmd: use_cases.CreateTenant) -> Tenant:
     return use_cases.create_tenant(cmd, DjangoTenancyUnitOfWork(message_bus()))
 
 
-def suspend_tenant(slug: str) -> Tenant:
-    """Suspend the tenant ``slug``."""
-    return use_cases.suspend_tenant(
-        use_cases.SuspendTenant(slug), DjangoTenancyUnitOfWork(message_bus())
-    )
+def suspend_tenant(cmd: use_cases.SuspendTenant) -> Tenant:
+    """Suspend a tenant on the owner's connection."""
+    return use_cases.suspend_tenant(cmd, DjangoTenancyUnitOfWork(message_bus()))
 
 
-def reactivate_tenant(slug: str) -> Tenant:
-    """Reactivate the tenant ``slug``."""
-    return use_cases.reactivate_tenant(
-        use_cases.ReactivateTenant(slug), DjangoTenancyUnitOfWork(message_bus())
-    )
+def reactivate_tenant(cmd: use_cases.ReactivateTenant) -> Tenant:
+    """Reactivate a tenant on the owner's connection."""
+    return use_cases.reactivate_tenant(cmd, DjangoTenancyUnitOfWork(message_bus()))
+
+
+def change_settings(cmd: use_cases.ChangeSettings) -> Tenant:
+    """Change a tenant's name and settings on the app's connection, in the request's transaction."""
+    return use_cases.change_settings(cmd, DjangoTenancyUnitOfWork(message_bus(), using="default"))
 
 
 def list_tenants() -> list[Tenant]:
-    """Return every tenant."""
+    """Return every tenant, read on the owner's connection."""
     uow = DjangoTenancyUnitOfWork(message_bus())
     with uow:
         return uow.tenants.all()
+
+
+def current_tenant() -> Tenant | None:
+    """Return the current tenant, read on the app's connection, in the request's transaction."""
+    uow = DjangoTenancyUnitOfWork(message_bus(), using="default")
+    with uow:
+        return uow.tenants.get(require_tenant().slug)

@@ -11,14 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.identity.public import Owner
-from emporium.infrastructure.bus import message_bus
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.multitenancy.context import require_tenant
 from emporium.payments.public import available_methods
 from emporium.shared_kernel.money import CURRENCIES
-from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
-from emporium.tenancy.application.use_cases import ChangeSettings, change_settings
+from emporium.tenancy import bootstrap
+from emporium.tenancy.application.use_cases import ChangeSettings
 from emporium.tenancy.domain.tenant import Tenant
 
 
@@ -53,9 +52,6 @@ class SettingsView(TenantAPIView):
             assert isinstance(methods.child, serializers.ChoiceField)
             methods.child.choices = available_payment_methods()
 
-    def _uow(self) -> DjangoTenancyUnitOfWork:
-        return DjangoTenancyUnitOfWork(message_bus(), using="default")
-
     def _body(self, tenant: Tenant) -> dict[str, Any]:
         return dict(
             self.SettingsSerializer(
@@ -70,9 +66,7 @@ class SettingsView(TenantAPIView):
 
     @extend_schema(responses={200: SettingsSerializer, **problem_responses(401, 403)})
     def get(self, request: Request) -> Response:
-        uow = self._uow()
-        with uow:
-            tenant = uow.tenants.get(require_tenant().slug)
+        tenant = bootstrap.current_tenant()
         assert tenant is not None
         return Response(self._body(tenant))
 
@@ -92,4 +86,4 @@ class SettingsView(TenantAPIView):
             tax_rate=values.get("tax_rate"),
             payment_methods=tuple(dict.fromkeys(methods)) if methods is not None else None,
         )
-        return Response(self._body(change_settings(cmd, self._uow())))
+        return Response(self._body(bootstrap.change_settings(cmd)))

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from emporium.shared_kernel.errors import DomainError
 from emporium.tenancy import bootstrap
+from emporium.tenancy.application.use_cases import ReactivateTenant, SuspendTenant
 
 
 class Command(BaseCommand):
@@ -29,9 +30,11 @@ class Command(BaseCommand):
             return
         if not slug:
             raise CommandError(f"{action} needs a tenant slug")
-        change = bootstrap.suspend_tenant if action == "suspend" else bootstrap.reactivate_tenant
         try:
-            tenant = change(slug)
+            if action == "suspend":
+                tenant = bootstrap.suspend_tenant(SuspendTenant(slug))
+            else:
+                tenant = bootstrap.reactivate_tenant(ReactivateTenant(slug))
         except DomainError as exc:
             raise CommandError(exc.detail) from exc
         self.stdout.write(self.style.SUCCESS(f"Tenant {tenant.slug} is {tenant.status.value}."))
