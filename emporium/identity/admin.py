@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,7 +13,8 @@ from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from emporium.identity.adapters.role_changes import change_role_of
+from emporium.identity import bootstrap
+from emporium.identity.application.change_role import ChangeRole
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import AuditEvent, User, normalize_email
 from emporium.multitenancy.admin_base import TenantModelAdmin
@@ -127,7 +129,9 @@ class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-a
             obj.tenant_id = require_tenant().id  # an account added here belongs to this shop
         elif "role" in form.changed_data:
             assert obj.role is not None
-            change_role_of(request, obj.pk, Role(obj.role))
+            actor_id = request.user.pk
+            assert isinstance(actor_id, UUID)
+            bootstrap.change_role(ChangeRole(actor_id, obj.pk, Role(obj.role)), request)
         obj.save()
 
     def changeform_view(

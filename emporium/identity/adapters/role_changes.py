@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db import transaction
 from django.http import HttpRequest
 
 from emporium.identity.adapters import audit
-from emporium.identity.application.change_role import AccountRole, ChangeRole, change_role
+from emporium.identity.application.change_role import AccountRole
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import User
 
@@ -46,16 +45,4 @@ class AuditedRoleChanges:
             account_email=account.email,
             old=account.role.value if account.role else None,
             new=new.value,
-        )
-
-
-def change_role_of(request: HttpRequest, account_id: UUID, role: Role) -> bool:
-    """Let the signed-in account change ``account_id``'s role, in one transaction."""
-    actor_id = request.user.pk
-    assert isinstance(actor_id, UUID)
-    with transaction.atomic():
-        return change_role(
-            ChangeRole(actor_id=actor_id, account_id=account_id, role=role),
-            DjangoAccountRoles(),
-            AuditedRoleChanges(request),
         )
