@@ -20,3 +20,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tasks run in the test's own process unless a test sends them through the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# E-mail stays in memory, in the processes the tests start too (pytest-django does this for
+# its own): the console backend would print every confirmation among a child's results.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -117,8 +117,10 @@ def test_four_processes_started_together(acme_and_globex, make_account) -> None:
     results = [process.communicate(timeout=300) for process in processes]
 
     assert [process.returncode for process in processes] == [0] * PROCESSES, results
-    ok = sum(int(out.split()[0]) for out, _ in results)
-    conflicts = sum(int(out.split()[1]) for out, _ in results)
+    # Each buyer's count is its last line, "ok conflict".
+    counts = [out.splitlines()[-1].split() for out, _ in results]
+    ok = sum(int(count[0]) for count in counts)
+    conflicts = sum(int(count[1]) for count in counts)
     assert (ok, conflicts) == (STOCK, ATTEMPTS - STOCK)
     assert not any("deadlock" in err.lower() for _, err in results)
     assert final_state(acme, product) == (STOCK, STOCK, STOCK)
