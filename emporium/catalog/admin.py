@@ -43,9 +43,8 @@ class CategoryAdmin(TenantModelAdmin[Category]):
 
     def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
         try:
-            created = cases.create_category(
-                cases.CreateCategory(name=obj.name, parent_id=obj.parent_id),
-                bootstrap.unit_of_work(),
+            created = bootstrap.create_category(
+                cases.CreateCategory(name=obj.name, parent_id=obj.parent_id)
             )
         except DomainError as error:
             _refused(request, error)
@@ -92,7 +91,7 @@ class ProductAdmin(TenantModelAdmin[Product]):
         price = obj.price if isinstance(obj.price, Money) else Money.zero(currency)
         try:
             if change:
-                cases.change_product(
+                bootstrap.change_product(
                     cases.ChangeProduct(
                         product_id=obj.pk,
                         currency=currency,
@@ -100,19 +99,17 @@ class ProductAdmin(TenantModelAdmin[Product]):
                         description=obj.description,
                         category_id=obj.category_id,
                         price=price,
-                    ),
-                    bootstrap.unit_of_work(),
+                    )
                 )
             else:
-                created = cases.create_product(
+                created = bootstrap.create_product(
                     cases.CreateProduct(
                         name=obj.name,
                         description=obj.description,
                         category_id=obj.category_id,
                         price=price,
                         currency=currency,
-                    ),
-                    bootstrap.unit_of_work(),
+                    )
                 )
                 obj.pk = created.id
         except DomainError as error:
@@ -120,7 +117,7 @@ class ProductAdmin(TenantModelAdmin[Product]):
 
     def delete_model(self, request: HttpRequest, obj: Product) -> None:
         try:
-            cases.delete_product(cases.DeleteProduct(obj.pk), bootstrap.unit_of_work())
+            bootstrap.delete_product(cases.DeleteProduct(obj.pk))
         except DomainError as error:
             _refused(request, error)
 
@@ -138,7 +135,7 @@ class ProductAdmin(TenantModelAdmin[Product]):
         run_each(
             request,
             queryset,
-            lambda pk: cases.publish_product(cases.PublishProduct(pk), bootstrap.unit_of_work()),
+            lambda pk: bootstrap.publish_product(cases.PublishProduct(pk)),
         )
 
     @admin.action(description="Archive the selected products")
@@ -146,5 +143,5 @@ class ProductAdmin(TenantModelAdmin[Product]):
         run_each(
             request,
             queryset,
-            lambda pk: cases.archive_product(cases.ArchiveProduct(pk), bootstrap.unit_of_work()),
+            lambda pk: bootstrap.archive_product(cases.ArchiveProduct(pk)),
         )

@@ -102,9 +102,7 @@ def _categories(report: SeedReport) -> dict[str, object]:
         existing = dict(catalog_rows.Category.objects.filter(parent=None).values_list("name", "id"))
     for name in CATEGORIES:
         if name not in existing:
-            category = catalog_cases.create_category(
-                catalog_cases.CreateCategory(name=name), catalog.unit_of_work()
-            )
+            category = catalog.create_category(catalog_cases.CreateCategory(name=name))
             existing[name] = category.id
             report.count("categories")
     return existing
@@ -118,16 +116,15 @@ def _product(
         if catalog_rows.Product.objects.filter(name=name).exists():
             return
     currency = "USD"
-    product = catalog_cases.create_product(
+    product = catalog.create_product(
         catalog_cases.CreateProduct(
             name=name,
             description=description,
             category_id=categories[category],  # type: ignore[arg-type]
             price=Money.of(price, currency),
             currency=currency,
-        ),
-        catalog.unit_of_work(),
+        )
     )
-    catalog_cases.publish_product(catalog_cases.PublishProduct(product.id), catalog.unit_of_work())
+    catalog.publish_product(catalog_cases.PublishProduct(product.id))
     count_stock(product.id, STOCK_PER_PRODUCT)
     report.count("products")

@@ -78,20 +78,17 @@ def stock_path(world: World, role: str) -> str:
 def new_product(world: World, publish: bool) -> str:
     """Create a product of acme for one call (a call may delete or change it)."""
     with tenant_context(world.acme):
-        product = catalog_cases.create_product(
+        product = catalog.create_product(
             catalog_cases.CreateProduct(
                 name=_unique("Product"),
                 description="Described.",
                 category_id=None,
                 price=Money.of("5.00", "USD"),
                 currency="USD",
-            ),
-            catalog.unit_of_work(),
+            )
         )
         if publish:
-            catalog_cases.publish_product(
-                catalog_cases.PublishProduct(product.id), catalog.unit_of_work()
-            )
+            catalog.publish_product(catalog_cases.PublishProduct(product.id))
     return str(product.id)
 
 
@@ -297,19 +294,16 @@ def world(acme_and_globex, make_account) -> World:
         with tenant_context(tenant):
             world.tokens[role] = issue_token(user)[0]
     with tenant_context(acme):
-        product = catalog_cases.create_product(
+        product = catalog.create_product(
             catalog_cases.CreateProduct(
                 name="Mug",
                 description="A mug.",
                 category_id=None,
                 price=Money.of("5.00", "USD"),
                 currency="USD",
-            ),
-            catalog.unit_of_work(),
+            )
         )
-        catalog_cases.publish_product(
-            catalog_cases.PublishProduct(product.id), catalog.unit_of_work()
-        )
+        catalog.publish_product(catalog_cases.PublishProduct(product.id))
         world.objects["published"] = product.id
         count_stock(product.id, 1000)
     return world

@@ -17,12 +17,11 @@ pytestmark = pytest.mark.django_db
 
 def make_product(tenant, name: str, price: str = "5.00", publish: bool = False):
     with tenant_context(tenant):
-        product = cases.create_product(
-            cases.CreateProduct(name, "Described.", None, Money.of(price, "USD"), "USD"),
-            bootstrap.unit_of_work(),
+        product = bootstrap.create_product(
+            cases.CreateProduct(name, "Described.", None, Money.of(price, "USD"), "USD")
         )
         if publish:
-            cases.publish_product(cases.PublishProduct(product.id), bootstrap.unit_of_work())
+            bootstrap.publish_product(cases.PublishProduct(product.id))
     return product.id
 
 

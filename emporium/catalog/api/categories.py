@@ -17,7 +17,7 @@ from emporium.catalog.api.serializers import (
     CategorySerializer,
     problems,
 )
-from emporium.catalog.application.use_cases import CreateCategory, create_category
+from emporium.catalog.application.use_cases import CreateCategory
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.pagination import ByNamePagination
 
@@ -47,7 +47,7 @@ class CategoryListView(IdempotentCreateMixin, CatalogView):
     def post(self, request: Request) -> Response:
         data = CategoryCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        category = create_category(CreateCategory(**data.validated_data), bootstrap.unit_of_work())
+        category = bootstrap.create_category(CreateCategory(**data.validated_data))
         return Response(queries.category_document(category), status=status.HTTP_201_CREATED)
 
 

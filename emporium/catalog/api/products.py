@@ -28,11 +28,6 @@ from emporium.catalog.application.use_cases import (
     CreateProduct,
     DeleteProduct,
     PublishProduct,
-    archive_product,
-    change_product,
-    create_product,
-    delete_product,
-    publish_product,
 )
 from emporium.catalog.domain.product import UNCHANGED, ProductStatus
 from emporium.identity.public import manages_shop
@@ -99,9 +94,7 @@ class ProductListView(IdempotentCreateMixin, CatalogView):
         currency = shop_currency()
         data = ProductCreateInputSerializer(data=request.data, currency=currency)
         data.is_valid(raise_exception=True)
-        product = create_product(
-            CreateProduct(**data.validated_data, currency=currency), bootstrap.unit_of_work()
-        )
+        product = bootstrap.create_product(CreateProduct(**data.validated_data, currency=currency))
         return Response(_written(product.id), status=status.HTTP_201_CREATED)
 
 
@@ -133,7 +126,7 @@ class ProductDetailView(_OneProductView):
         currency = shop_currency()
         data = ProductChangeInputSerializer(data=request.data, currency=currency)
         data.is_valid(raise_exception=True)
-        change_product(
+        bootstrap.change_product(
             ChangeProduct(
                 product_id=pk,
                 currency=currency,
@@ -141,15 +134,14 @@ class ProductDetailView(_OneProductView):
                 description=data.validated_data.get("description"),
                 category_id=data.validated_data.get("category_id", UNCHANGED),
                 price=data.validated_data.get("price"),
-            ),
-            bootstrap.unit_of_work(),
+            )
         )
         return Response(_written(pk))
 
     @extend_schema(responses={204: None, **problems(401, 403, 404, 422)})
     def delete(self, request: Request, pk: UUID) -> Response:
         self.visible_product(request, pk)
-        delete_product(DeleteProduct(product_id=pk), bootstrap.unit_of_work())
+        bootstrap.delete_product(DeleteProduct(product_id=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -159,7 +151,7 @@ class PublishProductView(_OneProductView):
     @extend_schema(request=None, responses={200: ProductSerializer, **problems(401, 403, 404, 422)})
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_product(request, pk)
-        publish_product(PublishProduct(product_id=pk), bootstrap.unit_of_work())
+        bootstrap.publish_product(PublishProduct(product_id=pk))
         return Response(_written(pk))
 
 
@@ -169,5 +161,5 @@ class ArchiveProductView(_OneProductView):
     @extend_schema(request=None, responses={200: ProductSerializer, **problems(401, 403, 404, 422)})
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_product(request, pk)
-        archive_product(ArchiveProduct(product_id=pk), bootstrap.unit_of_work())
+        bootstrap.archive_product(ArchiveProduct(product_id=pk))
         return Response(_written(pk))

@@ -17,10 +17,6 @@ from emporium.catalog.application.use_cases import (
     CreateCategory,
     CreateProduct,
     PublishProduct,
-    archive_product,
-    create_category,
-    create_product,
-    publish_product,
 )
 from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
@@ -104,9 +100,8 @@ def given_category() -> Callable[..., str]:
 
     def make(tenant: TenantRef, name: str, parent: str | None = None) -> str:
         with tenant_context(tenant):
-            category = create_category(
-                CreateCategory(name=name, parent_id=UUID(parent) if parent else None),
-                bootstrap.unit_of_work(),
+            category = bootstrap.create_category(
+                CreateCategory(name=name, parent_id=UUID(parent) if parent else None)
             )
         return str(category.id)
 
@@ -127,20 +122,19 @@ def given_product() -> Callable[..., str]:
         category: str | None = None,
     ) -> str:
         with tenant_context(tenant):
-            product = create_product(
+            product = bootstrap.create_product(
                 CreateProduct(
                     name=name,
                     description=description,
                     category_id=UUID(category) if category else None,
                     price=Money.of(price, "USD"),
                     currency="USD",
-                ),
-                bootstrap.unit_of_work(),
+                )
             )
             if status in {"published", "archived"}:
-                publish_product(PublishProduct(product.id), bootstrap.unit_of_work())
+                bootstrap.publish_product(PublishProduct(product.id))
             if status == "archived":
-                archive_product(ArchiveProduct(product.id), bootstrap.unit_of_work())
+                bootstrap.archive_product(ArchiveProduct(product.id))
         return str(product.id)
 
     return make

@@ -19,18 +19,17 @@ pytestmark = pytest.mark.django_db
 
 def product(tenant, name: str, publish: bool = True):
     with tenant_context(tenant):
-        made = cases.create_product(
+        made = catalog.create_product(
             cases.CreateProduct(
                 name=name,
                 description="Described.",
                 category_id=None,
                 price=Money.of("5.00", "USD"),
                 currency="USD",
-            ),
-            catalog.unit_of_work(),
+            )
         )
         if publish:
-            cases.publish_product(cases.PublishProduct(made.id), catalog.unit_of_work())
+            catalog.publish_product(cases.PublishProduct(made.id))
     return made.id
 
 

@@ -18,14 +18,11 @@ from emporium.shared_kernel.money import Money
 
 def make_product(tenant: TenantRef, name: str, price: str, stock: int, publish: bool = True):
     with tenant_context(tenant):
-        product = catalog_cases.create_product(
-            catalog_cases.CreateProduct(name, "Described.", None, Money.of(price, "USD"), "USD"),
-            catalog.unit_of_work(),
+        product = catalog.create_product(
+            catalog_cases.CreateProduct(name, "Described.", None, Money.of(price, "USD"), "USD")
         )
         if publish:
-            catalog_cases.publish_product(
-                catalog_cases.PublishProduct(product.id), catalog.unit_of_work()
-            )
+            catalog.publish_product(catalog_cases.PublishProduct(product.id))
         if stock:
             count_stock(product.id, stock)
     return product.id

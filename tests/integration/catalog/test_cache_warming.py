@@ -28,10 +28,6 @@ from emporium.catalog.application.use_cases import (
     CreateCategory,
     CreateProduct,
     PublishProduct,
-    change_product,
-    create_category,
-    create_product,
-    publish_product,
 )
 from emporium.catalog.tasks import warm_all_tenants, warm_catalog_cache
 from emporium.infrastructure.bus import message_bus
@@ -47,18 +43,17 @@ ALL_WARMED = "warmed catalog:product:* 2, catalog:navigation 1"
 
 def add_product(tenant: TenantRef, name: str, price: str = "9.50", *, publish: bool = True) -> str:
     with tenant_context(tenant):
-        product = create_product(
-            CreateProduct(name, "Holds tea.", None, Money.of(price, "USD"), "USD"),
-            bootstrap.unit_of_work(),
+        product = bootstrap.create_product(
+            CreateProduct(name, "Holds tea.", None, Money.of(price, "USD"), "USD")
         )
         if publish:
-            publish_product(PublishProduct(product.id), bootstrap.unit_of_work())
+            bootstrap.publish_product(PublishProduct(product.id))
     return str(product.id)
 
 
 def add_category(tenant: TenantRef, name: str) -> str:
     with tenant_context(tenant):
-        return str(create_category(CreateCategory(name), bootstrap.unit_of_work()).id)
+        return str(bootstrap.create_category(CreateCategory(name)).id)
 
 
 def read(path: str, host: str = "acme.localhost") -> tuple[int, object, list[str]]:
@@ -226,9 +221,8 @@ def test_warming_twice_is_harmless_and_a_later_change_is_still_seen(stocked, sho
     assert (status, body["price"]["amount"], sql) == (200, "9.50", [])
 
     with tenant_context(shops["acme"]):
-        change_product(
-            ChangeProduct(UUID(stocked["mug"]), "USD", price=Money.of("12.00", "USD")),
-            bootstrap.unit_of_work(),
+        bootstrap.change_product(
+            ChangeProduct(UUID(stocked["mug"]), "USD", price=Money.of("12.00", "USD"))
         )
 
     status, body, sql = read(detail(stocked["mug"]))

@@ -16,12 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from emporium.catalog import bootstrap
 from emporium.catalog.adapters import cache, queries
-from emporium.catalog.application.use_cases import (
-    CreateProduct,
-    PublishProduct,
-    create_product,
-    publish_product,
-)
+from emporium.catalog.application.use_cases import CreateProduct, PublishProduct
 from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
 from emporium.multitenancy.context import TenantRef, tenant_context
@@ -46,18 +41,17 @@ def staff_token(shops, make_account) -> str:
 
 def add_product(tenant: TenantRef, name: str, price: str, *, publish: bool = True) -> str:
     with tenant_context(tenant):
-        product = create_product(
+        product = bootstrap.create_product(
             CreateProduct(
                 name=name,
                 description="Holds tea.",
                 category_id=None,
                 price=Money.of(price, "USD"),
                 currency="USD",
-            ),
-            bootstrap.unit_of_work(),
+            )
         )
         if publish:
-            publish_product(PublishProduct(product.id), bootstrap.unit_of_work())
+            bootstrap.publish_product(PublishProduct(product.id))
     return str(product.id)
 
 
