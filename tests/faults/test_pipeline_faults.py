@@ -116,7 +116,7 @@ def test_every_event_has_its_effect_once_through_relay_kills_and_a_broker_restar
                     f"{BROKER_RESTART} produced and {floor} published",
                 )
                 fault("RabbitMQ shutdown")
-                broker.stop()
+                broker.stop(settings.CELERY_BROKER_URL)
                 broker.start(settings.CELERY_BROKER_URL)
                 fault("RabbitMQ started", while_producing=False)
                 producer.join(timeout=120)
