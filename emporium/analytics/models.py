@@ -26,14 +26,30 @@ class OrderFact(TenantOwnedModel):
         return f"sales fact of order {self.order_id}"
 
 
+class RefundFact(TenantOwnedModel):
+    """A refund the read model has counted, so that a repeat delivery counts nothing."""
+
+    refund_id = models.UUIDField()
+    order_id = models.UUIDField()
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "refund_id"], name="analytics_fact_refund")
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.refund_id} of order {self.order_id}"
+
+
 class DailySales(TenantOwnedModel):
-    """The orders, units and revenue of one UTC day in one currency."""
+    """The orders, units, revenue and refunds of one UTC day in one currency."""
 
     day = models.DateField()
     currency = models.CharField(max_length=3)
     orders = models.IntegerField(default=0)
     units = models.BigIntegerField(default=0)
-    revenue_minor = models.BigIntegerField(default=0)
+    revenue_minor = models.BigIntegerField(default=0)  # orders placed that day
+    refunds_minor = models.BigIntegerField(default=0)  # refunds made that day
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from uuid import UUID
 
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from emporium.analytics import models as rows
@@ -29,7 +30,9 @@ def to_domain(row: rows.OrderFact) -> OrderFact:
 
 def figures_of(row: rows.DailySales) -> DayFigures:
     """Return the figures of a day row."""
-    return DayFigures(row.day, row.currency, row.orders, row.units, row.revenue_minor)
+    return DayFigures(
+        row.day, row.currency, row.orders, row.units, row.revenue_minor, row.refunds_minor
+    )
 
 
 class DjangoSalesStore:
@@ -57,6 +60,15 @@ class DjangoSalesStore:
             cancelled=fact.cancelled,
         )
 
+    def record_refund_once(self, refund_id: str, order_id: str) -> bool:
+        refunds = rows.RefundFact.objects.db_manager(self.using)
+        try:
+            with transaction.atomic(using=self.using):  # a savepoint: the delivery goes on
+                refunds.create(refund_id=UUID(refund_id), order_id=UUID(order_id))
+        except IntegrityError:
+            return False
+        return True
+
     def add_to_day(self, delta: DayFigures) -> None:
         days = rows.DailySales.objects.db_manager(self.using)
         key = {"day": delta.day, "currency": delta.currency}
@@ -67,6 +79,7 @@ class DjangoSalesStore:
             orders=F("orders") + delta.orders,
             units=F("units") + delta.units,
             revenue_minor=F("revenue_minor") + delta.revenue_minor,
+            refunds_minor=F("refunds_minor") + delta.refunds_minor,
         )
 
     def days(self, start: date, end: date, currency: str) -> Iterator[DayFigures]:
@@ -83,4 +96,5 @@ class DjangoSalesStore:
 
     def reset(self) -> None:
         rows.OrderFact.objects.db_manager(self.using).all().delete()
+        rows.RefundFact.objects.db_manager(self.using).all().delete()
         rows.DailySales.objects.db_manager(self.using).all().delete()

@@ -19,11 +19,12 @@ from emporium.infrastructure.http.views import TenantAPIView
 
 
 class SalesDocument(serializers.Serializer[dict[str, Any]]):
-    """Orders, units and revenue (documentation of the response)."""
+    """Orders placed, their units, revenue net of refunds, and refunds made (documentation)."""
 
     orders = serializers.IntegerField()
     units = serializers.IntegerField()
-    revenue = MoneyField()
+    revenue = MoneyField(help_text="Totals of the orders placed, less the refunds made.")
+    refunded = MoneyField(help_text="Refunds made, whichever day their order was placed.")
 
 
 class DaySalesDocument(SalesDocument):
@@ -48,7 +49,12 @@ SalesReportDocument = type(
 
 
 def _sales(sales: Sales) -> dict[str, Any]:
-    return {"orders": sales.orders, "units": sales.units, "revenue": sales.revenue.to_dict()}
+    return {
+        "orders": sales.orders,
+        "units": sales.units,
+        "revenue": sales.revenue.to_dict(),
+        "refunded": sales.refunded.to_dict(),
+    }
 
 
 def report_document(report: SalesReport) -> dict[str, Any]:

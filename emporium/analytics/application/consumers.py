@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from emporium.analytics.application.ports import SalesStore
-from emporium.analytics.domain.facts import OrderFact, changes
+from emporium.analytics.domain.facts import OrderFact, changes, refund_figures
 from emporium.analytics.domain.totals import Totals, totals
 from emporium.shared_kernel.money import Money
 
 ORDER_PLACED = "ordering.order_placed"
 ORDER_CANCELLED = "ordering.order_cancelled"
-EVENT_TYPES = (ORDER_PLACED, ORDER_CANCELLED)
+ORDER_REFUNDED = "ordering.order_refunded"
+EVENT_TYPES = (ORDER_PLACED, ORDER_CANCELLED, ORDER_REFUNDED)
 
 
 class Envelope(Protocol):
@@ -44,6 +45,9 @@ def _apply(fact: OrderFact, envelope: Envelope) -> OrderFact:
 
 
 def _record(envelope: Envelope, store: SalesStore) -> None:
+    if envelope.type == ORDER_REFUNDED:
+        _record_refund(envelope, store)
+        return
     before = store.lock_fact(envelope.aggregate_id)
     after = _apply(before, envelope)
     if after == before:
@@ -53,8 +57,17 @@ def _record(envelope: Envelope, store: SalesStore) -> None:
         store.add_to_day(delta)
 
 
+def _record_refund(envelope: Envelope, store: SalesStore) -> None:
+    # A refund counts on the UTC day it was made, apart from its order's place and cancel, so
+    # the order in which they arrive does not matter; its id makes a repeat change nothing.
+    payload = envelope.payload
+    if store.record_refund_once(payload["refund_id"], envelope.aggregate_id):
+        on = datetime.fromisoformat(payload["refunded_at"]).astimezone(UTC).date()
+        store.add_to_day(refund_figures(on, Money.from_dict(payload["amount"])))
+
+
 def record_sale(envelope: Envelope, *, store: SalesStore) -> None:
-    """Apply one ordering event to the read model; applying it again changes nothing."""
+    """Apply one ordering event (placed, cancelled, refunded) to the read model, once."""
     if envelope.type not in EVENT_TYPES:
         return
     # Shared: deliveries run side by side, and wait only while a rebuild holds the tenant.

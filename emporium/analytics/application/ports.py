@@ -24,6 +24,10 @@ class SalesStore(Protocol):
         """Store ``fact`` in place of the one ``lock_fact`` returned."""
         ...
 
+    def record_refund_once(self, refund_id: str, order_id: str) -> bool:
+        """Remember the refund; return False, writing nothing, if it was seen before."""
+        ...
+
     def add_to_day(self, delta: DayFigures) -> None:
         """Add ``delta`` to its day's figures without losing a concurrent addition."""
         ...

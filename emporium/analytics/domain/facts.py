@@ -10,18 +10,37 @@ from emporium.shared_kernel.money import Money
 
 @dataclass(frozen=True)
 class DayFigures:
-    """Orders, units and revenue of one UTC day in one currency (a delta or a total)."""
+    """Orders, units, revenue and refunds of one UTC day in one currency (a delta or a total).
+
+    ``revenue_minor`` is the total of the orders placed that day; ``refunds_minor`` what was
+    refunded that day, whichever day its order was placed. Net sales are the difference.
+    """
 
     day: date
     currency: str
     orders: int = 0
     units: int = 0
     revenue_minor: int = 0
+    refunds_minor: int = 0
 
     def __neg__(self) -> DayFigures:
         return replace(
-            self, orders=-self.orders, units=-self.units, revenue_minor=-self.revenue_minor
+            self,
+            orders=-self.orders,
+            units=-self.units,
+            revenue_minor=-self.revenue_minor,
+            refunds_minor=-self.refunds_minor,
         )
+
+    @property
+    def net_minor(self) -> int:
+        """Return the day's revenue less its refunds."""
+        return self.revenue_minor - self.refunds_minor
+
+
+def refund_figures(on: date, amount: Money) -> DayFigures:
+    """Return what a refund of ``amount`` made on ``on`` adds to that day."""
+    return DayFigures(day=on, currency=amount.currency, refunds_minor=amount.minor)
 
 
 @dataclass(frozen=True)

@@ -66,15 +66,19 @@ def period_of(start: str | None, end: str | None, today: date) -> Period:
 
 @dataclass(frozen=True)
 class Sales:
-    """Orders, units and revenue."""
+    """Orders placed, their units, the revenue net of refunds, and the refunds made."""
 
     orders: int
     units: int
     revenue: Money
+    refunded: Money
 
     def __add__(self, other: Sales) -> Sales:
         return Sales(
-            self.orders + other.orders, self.units + other.units, self.revenue + other.revenue
+            self.orders + other.orders,
+            self.units + other.units,
+            self.revenue + other.revenue,
+            self.refunded + other.refunded,
         )
 
 
@@ -89,12 +93,17 @@ class SalesReport:
 
 def sales_report(period: Period, currency: str, stored: Iterable[DayFigures]) -> SalesReport:
     """Return the report of ``period`` from the stored day figures; a day without any is zero."""
-    zero = Sales(0, 0, Money.zero(currency))
+    zero = Sales(0, 0, Money.zero(currency), Money.zero(currency))
     by_day: dict[date, Sales] = {}
     for figures in stored:
         if figures.currency != currency or not period.start <= figures.day <= period.end:
             continue
-        sales = Sales(figures.orders, figures.units, Money(figures.revenue_minor, currency))
+        sales = Sales(
+            figures.orders,
+            figures.units,
+            Money(figures.net_minor, currency),
+            Money(figures.refunds_minor, currency),
+        )
         by_day[figures.day] = by_day.get(figures.day, zero) + sales
     days = tuple((day, by_day.get(day, zero)) for day in period.days())
     totals = sum((sales for _, sales in days), zero)

@@ -1,4 +1,4 @@
-"""The totals of a tenant's sales figures: orders, units and revenue per currency."""
+"""The totals of a tenant's sales figures: orders, units and net revenue per currency."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from emporium.shared_kernel.money import Money
 
 @dataclass(frozen=True)
 class Totals:
-    """Orders and units of every day, and the revenue in each currency (by currency code)."""
+    """Orders and units of every day, and the revenue net of refunds in each currency."""
 
     orders: int = 0
     units: int = 0
@@ -25,6 +25,6 @@ def totals(figures: Iterable[DayFigures]) -> Totals:
     for day in figures:
         orders += day.orders
         units += day.units
-        revenue[day.currency] = revenue.get(day.currency, 0) + day.revenue_minor
+        revenue[day.currency] = revenue.get(day.currency, 0) + day.net_minor
     amounts = tuple(Money(minor, code) for code, minor in sorted(revenue.items()) if minor)
     return Totals(orders, units, amounts)

@@ -72,3 +72,34 @@ def cancelled(
             "total": {"amount": "1.00", "currency": "USD"},
         },
     )
+
+
+def refunded(
+    order_id: str,
+    amount: str,
+    *,
+    refunded_total: str | None = None,
+    at: datetime = datetime(2026, 11, 27, 23, 30, tzinfo=UTC),
+    refund_id: str | None = None,
+    tenant: str = "acme",
+) -> EventEnvelope:
+    """Return the ``ordering.order_refunded`` envelope of a refund of ``amount`` USD."""
+    total = refunded_total or amount
+    return EventEnvelope(
+        id=uuid.uuid4(),
+        type="ordering.order_refunded",
+        occurred_at=at,
+        tenant=tenant,
+        aggregate_id=order_id,
+        aggregate_version=4,
+        payload={
+            "customer_id": str(uuid.uuid4()),
+            "payment_id": str(uuid.uuid4()),
+            "refund_id": refund_id or str(uuid.uuid4()),
+            "amount": {"amount": amount, "currency": "USD"},
+            "refunded_total": {"amount": total, "currency": "USD"},
+            "fully": refunded_total is None,
+            "restocked": False,
+            "refunded_at": at.isoformat(),
+        },
+    )

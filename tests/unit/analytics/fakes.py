@@ -15,6 +15,7 @@ class InMemorySalesStore:
     def __init__(self) -> None:
         self.facts: dict[str, OrderFact] = {}
         self.figures: dict[tuple[date, str], DayFigures] = {}
+        self.refunds: dict[str, str] = {}  # refund id -> order id
         #: What was asked of the store, in order: "exclusive", "shared", "reset".
         self.calls: list[str] = []
 
@@ -27,6 +28,12 @@ class InMemorySalesStore:
     def save_fact(self, fact: OrderFact) -> None:
         self.facts[fact.order_id] = fact
 
+    def record_refund_once(self, refund_id: str, order_id: str) -> bool:
+        if refund_id in self.refunds:
+            return False
+        self.refunds[refund_id] = order_id
+        return True
+
     def add_to_day(self, delta: DayFigures) -> None:
         key = (delta.day, delta.currency)
         now = self.figures.get(key, DayFigures(delta.day, delta.currency))
@@ -35,6 +42,7 @@ class InMemorySalesStore:
             orders=now.orders + delta.orders,
             units=now.units + delta.units,
             revenue_minor=now.revenue_minor + delta.revenue_minor,
+            refunds_minor=now.refunds_minor + delta.refunds_minor,
         )
 
     def days(self, start: date, end: date, currency: str) -> Iterator[DayFigures]:
@@ -49,4 +57,5 @@ class InMemorySalesStore:
     def reset(self) -> None:
         self.calls.append("reset")
         self.facts.clear()
+        self.refunds.clear()
         self.figures.clear()

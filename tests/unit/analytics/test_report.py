@@ -83,10 +83,10 @@ def test_every_day_is_reported_with_zeros_and_totals_in_the_shops_currency() -> 
 
     report = sales_report(period, "USD", stored)
 
-    zero = Sales(0, 0, Money(0, "USD"))
+    zero = Sales(0, 0, Money(0, "USD"), Money(0, "USD"))
     assert report.days == (
         (date(2026, 11, 1), zero),
-        (date(2026, 11, 2), Sales(2, 5, Money(1250, "USD"))),
+        (date(2026, 11, 2), Sales(2, 5, Money(1250, "USD"), Money(0, "USD"))),
         (date(2026, 11, 3), zero),
     )
-    assert report.totals == Sales(2, 5, Money(1250, "USD"))
+    assert report.totals == Sales(2, 5, Money(1250, "USD"), Money(0, "USD"))
