@@ -52,3 +52,14 @@ def register_consumers(registry: ConsumerRegistry) -> None:
             customers=customers,
         ),
     )
+    registry.register(
+        "refund-notice",
+        "ordering.order_refunded",
+        partial(
+            consumers.send_refund_notice,
+            email_sender=email,
+            renderer=renderer,
+            shops=shops,
+            customers=customers,
+        ),
+    )

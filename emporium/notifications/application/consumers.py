@@ -16,6 +16,7 @@ from emporium.notifications.application.ports import (
 WELCOME_TEMPLATE = "notifications/welcome.txt"
 ORDER_CONFIRMATION_TEMPLATE = "notifications/order_confirmation.txt"
 PAYMENT_RECEIPT_TEMPLATE = "notifications/payment_receipt.txt"
+REFUND_NOTICE_TEMPLATE = "notifications/refund_notice.txt"
 
 
 class Envelope(Protocol):
@@ -100,6 +101,29 @@ def send_payment_receipt(
         "payment_id": payload["payment_id"],
     }
     message = renderer.render(PAYMENT_RECEIPT_TEMPLATE, context)
+    email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
+
+
+def send_refund_notice(
+    envelope: Envelope,
+    *,
+    email_sender: EmailSender,
+    renderer: MessageRenderer,
+    shops: ShopDirectory,
+    customers: CustomerDirectory,
+) -> None:
+    """E-mail the customer of ``ordering.order_refunded`` what was refunded, when, and in all."""
+    payload = envelope.payload
+    context = {
+        "shop_name": shops.current_name(),
+        "order_id": envelope.aggregate_id,
+        "amount": _money(payload["amount"]),
+        "refunded_total": _money(payload["refunded_total"]),
+        "fully": payload["fully"],
+        "refunded_at": _utc(payload["refunded_at"]),
+        "refund_id": payload["refund_id"],
+    }
+    message = renderer.render(REFUND_NOTICE_TEMPLATE, context)
     email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
 
 
