@@ -13,7 +13,8 @@ from emporium.catalog.application import use_cases as catalog_cases
 from emporium.demo.catalog_data import CATEGORIES, PRODUCTS
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import User
-from emporium.inventory.bootstrap import count_stock
+from emporium.inventory import bootstrap as inventory
+from emporium.inventory.application.use_cases import SetStock
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
 from emporium.tenancy import bootstrap as tenancy
@@ -126,5 +127,5 @@ def _product(
         )
     )
     catalog.publish_product(catalog_cases.PublishProduct(product.id))
-    count_stock(product.id, STOCK_PER_PRODUCT)
+    inventory.count_stock(SetStock(product.id, STOCK_PER_PRODUCT))
     report.count("products")

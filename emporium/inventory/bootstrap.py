@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from uuid import UUID
 
 from emporium.catalog.public import product_exists
 from emporium.infrastructure.bus import message_bus
 from emporium.inventory.adapters.repository import DjangoInventoryUnitOfWork
-from emporium.inventory.application.end_reservations import (
-    commit_reservations,
-    release_reservations,
-)
-from emporium.inventory.application.reserve_stock import ReserveStock, reserve_stock
+from emporium.inventory.application import end_reservations
+from emporium.inventory.application import reserve_stock as reserving
 from emporium.inventory.application.use_cases import SetStock, set_stock
 from emporium.inventory.domain.stock import StockItem
 
@@ -25,29 +20,25 @@ class CatalogAdapter:
         return product_exists(product_id)
 
 
-def count_stock(product_id: UUID, on_hand: int, expected_on_hand: int | None = None) -> StockItem:
+def _unit_of_work() -> DjangoInventoryUnitOfWork:
+    return DjangoInventoryUnitOfWork(message_bus())
+
+
+def count_stock(cmd: SetStock) -> StockItem:
     """Set a product's stock of the current tenant (compare-and-set with ``expected_on_hand``)."""
-    return set_stock(
-        SetStock(product_id, on_hand, expected_on_hand),
-        DjangoInventoryUnitOfWork(message_bus()),
-        CatalogAdapter(),
-    )
+    return set_stock(cmd, _unit_of_work(), CatalogAdapter())
 
 
-def reserve_for_order(
-    order_id: UUID, lines: Sequence[tuple[UUID, int]], expires_at: datetime
-) -> None:
+def reserve_stock(cmd: reserving.ReserveStock) -> None:
     """Hold stock for an order of the current tenant, in the caller's transaction."""
-    reserve_stock(
-        ReserveStock(order_id, lines, expires_at), DjangoInventoryUnitOfWork(message_bus())
-    )
+    reserving.reserve_stock(cmd, _unit_of_work())
 
 
-def release_for_order(order_id: UUID) -> None:
+def release_reservations(cmd: end_reservations.ReleaseReservations) -> None:
     """Return an order's held units to sale (cancelled or expired)."""
-    release_reservations(order_id, DjangoInventoryUnitOfWork(message_bus()))
+    end_reservations.release_reservations(cmd, _unit_of_work())
 
 
-def commit_for_order(order_id: UUID) -> None:
+def commit_reservations(cmd: end_reservations.CommitReservations) -> None:
     """Sell an order's held units (paid)."""
-    commit_reservations(order_id, DjangoInventoryUnitOfWork(message_bus()))
+    end_reservations.commit_reservations(cmd, _unit_of_work())

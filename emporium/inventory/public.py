@@ -1,9 +1,32 @@
 """What other contexts may use of inventory: holding stock for orders."""
 
-from emporium.inventory.bootstrap import (
-    commit_for_order,
-    release_for_order,
-    reserve_for_order,
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from emporium.inventory import bootstrap
+from emporium.inventory.application.end_reservations import (
+    CommitReservations,
+    ReleaseReservations,
 )
+from emporium.inventory.application.reserve_stock import ReserveStock
+
+
+def reserve_for_order(
+    order_id: UUID, lines: Sequence[tuple[UUID, int]], expires_at: datetime
+) -> None:
+    """Hold stock for an order of the current tenant, in the caller's transaction."""
+    bootstrap.reserve_stock(ReserveStock(order_id, lines, expires_at))
+
+
+def release_for_order(order_id: UUID) -> None:
+    """Return an order's held units to sale (cancelled or expired)."""
+    bootstrap.release_reservations(ReleaseReservations(order_id))
+
+
+def commit_for_order(order_id: UUID) -> None:
+    """Sell an order's held units (paid)."""
+    bootstrap.commit_reservations(CommitReservations(order_id))
+
 
 __all__ = ["commit_for_order", "release_for_order", "reserve_for_order"]

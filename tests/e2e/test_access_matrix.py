@@ -21,6 +21,7 @@ from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
 from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
+from emporium.inventory.application.use_cases import SetStock
 from emporium.inventory.bootstrap import count_stock
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
@@ -305,7 +306,7 @@ def world(acme_and_globex, make_account) -> World:
         )
         catalog.publish_product(catalog_cases.PublishProduct(product.id))
         world.objects["published"] = product.id
-        count_stock(product.id, 1000)
+        count_stock(SetStock(product.id, 1000))
     return world
 
 

@@ -15,8 +15,9 @@ from emporium.identity.public import ShopStaff, manages_shop
 from emporium.infrastructure.http.fields import StrictIntegerField
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.views import TenantAPIView
+from emporium.inventory import bootstrap
 from emporium.inventory.adapters.queries import stock_document, stock_levels
-from emporium.inventory.bootstrap import count_stock
+from emporium.inventory.application.use_cases import SetStock
 
 
 class StockView(TenantAPIView):
@@ -54,7 +55,11 @@ class StockView(TenantAPIView):
         self._visible_product(request, product_id)
         data = self.SetStockSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = count_stock(
-            product_id, data.validated_data["on_hand"], data.validated_data.get("expected_on_hand")
+        item = bootstrap.count_stock(
+            SetStock(
+                product_id,
+                data.validated_data["on_hand"],
+                data.validated_data.get("expected_on_hand"),
+            )
         )
         return Response(self.StockSerializer(stock_document(item.on_hand, item.reserved)).data)

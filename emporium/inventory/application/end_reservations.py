@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 from emporium.inventory.application.ports import InventoryUnitOfWork
@@ -12,14 +13,24 @@ from emporium.inventory.domain.stock import StockItem
 Ending = Callable[[StockItem, Reservation], Reservation]
 
 
-def commit_reservations(order_id: UUID, uow: InventoryUnitOfWork) -> None:
+@dataclass(frozen=True)
+class CommitReservations:
+    order_id: UUID
+
+
+@dataclass(frozen=True)
+class ReleaseReservations:
+    order_id: UUID
+
+
+def commit_reservations(cmd: CommitReservations, uow: InventoryUnitOfWork) -> None:
     """Sell an order's held units (it is paid): they leave the stock."""
-    _end(order_id, uow, commit, "commit")
+    _end(cmd.order_id, uow, commit, "commit")
 
 
-def release_reservations(order_id: UUID, uow: InventoryUnitOfWork) -> None:
+def release_reservations(cmd: ReleaseReservations, uow: InventoryUnitOfWork) -> None:
     """Return an order's held units to sale (it was cancelled or expired)."""
-    _end(order_id, uow, release, "release")
+    _end(cmd.order_id, uow, release, "release")
 
 
 def _end(order_id: UUID, uow: InventoryUnitOfWork, ending: Ending, movement: str) -> None:

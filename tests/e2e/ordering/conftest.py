@@ -11,6 +11,7 @@ from django.test import Client
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
 from emporium.identity.adapters.tokens import issue_token
+from emporium.inventory.application.use_cases import SetStock
 from emporium.inventory.bootstrap import count_stock
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.money import Money
@@ -24,7 +25,7 @@ def make_product(tenant: TenantRef, name: str, price: str, stock: int, publish: 
         if publish:
             catalog.publish_product(catalog_cases.PublishProduct(product.id))
         if stock:
-            count_stock(product.id, stock)
+            count_stock(SetStock(product.id, stock))
     return product.id
 
 
