@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,7 +11,7 @@ import pytest
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.events import DomainEvent
 from emporium.shared_kernel.messagebus import MessageBus
-from tests.fakes.unit_of_work import FakeUnitOfWork
+from tests.fakes.unit_of_work import FakeUnitOfWork, Table
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,3 +92,44 @@ def test_an_error_after_commit_discards_what_commit_staged() -> None:
     assert not uow.committed
     assert uow.outbox == []
     assert calls == []
+
+
+def test_a_table_keeps_its_writes_when_the_unit_of_work_commits() -> None:
+    uow = FakeUnitOfWork()
+    table: Table[str, Pinger] = Table(uow, {"p-1": Pinger(id="p-1")})
+
+    with uow:
+        pinger = table.get("p-1")
+        assert pinger is not None
+        pinger.ping()
+        assert table.get("p-1").count == 0  # type: ignore[union-attr]  # a copy came out
+        table.put("p-1", pinger)
+        table.put("p-2", Pinger(id="p-2", count=5))
+        assert [(p.id, p.count) for p in table.values()] == [("p-1", 1), ("p-2", 5)]
+        assert table.rows["p-1"].count == 0
+        uow.commit()
+
+    assert [(key, p.count, p.events) for key, p in table.rows.items()] == [
+        ("p-1", 1, []),  # a row never carries events
+        ("p-2", 5, []),
+    ]
+
+
+@pytest.mark.parametrize("ending", ["no commit", "rollback", "error after commit"])
+def test_a_table_drops_its_writes_when_the_unit_of_work_does_not_commit(ending: str) -> None:
+    uow = FakeUnitOfWork()
+    table: Table[str, int] = Table(uow, {"a": 1})
+
+    with pytest.raises(RuntimeError) if ending == "error after commit" else nullcontext(), uow:
+        table.put("a", 2)
+        table.put("b", 3)
+        if ending == "rollback":
+            uow.commit()
+            uow.rollback()
+        if ending == "error after commit":
+            uow.commit()
+            raise RuntimeError("late failure")
+
+    assert table.rows == {"a": 1}
+    with uow:
+        assert (table.get("a"), table.get("b")) == (1, None)
