@@ -307,7 +307,8 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 
 # --- REST framework and OpenAPI -------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, declaring X-Tenant and Idempotency-Key where the views take them.
+    "DEFAULT_SCHEMA_CLASS": "emporium.infrastructure.http.openapi.ApiSchema",
     "EXCEPTION_HANDLER": "emporium.infrastructure.http.problems.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["emporium.infrastructure.http.parsers.ProblemJSONParser"],

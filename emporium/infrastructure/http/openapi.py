@@ -1,10 +1,46 @@
-"""OpenAPI descriptions of the problem documents an endpoint answers (API.md, "Errors")."""
+"""OpenAPI: the problem documents an endpoint answers (API.md, "Errors") and the shared headers.
+
+``ApiSchema`` (``DEFAULT_SCHEMA_CLASS``) declares on every operation the headers that its view
+class takes, so that no view repeats them and Swagger UI's "Try it out" offers them: ``X-Tenant``
+on every tenant view, ``Idempotency-Key`` on the POSTs of an ``IdempotentCreateMixin`` view.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from emporium.infrastructure.http.idempotency import HEADER as IDEMPOTENCY_HEADER
+from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
+from emporium.infrastructure.http.views import TenantAPIView
+
+X_TENANT = OpenApiParameter(
+    "X-Tenant",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The shop, by its slug (`acme`). Needed on a host that names no shop, such as "
+        "`localhost` where these docs are served; a shop's own host (`acme.localhost`) names "
+        "it and this header may be left out. A header naming another shop than the host is "
+        "400, an unknown shop 404, a suspended one 403."
+    ),
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "1 to 255 visible ASCII characters, chosen by the client, per account. A retry with "
+        "the same key and the same request gets the stored answer (2xx, 402, 422) instead of "
+        "running again; the same key with another request is 422, and 409 while the first "
+        "is still running. Keys are kept 24 hours."
+    ),
+)
 
 _DESCRIPTIONS = {
     400: "Malformed JSON or invalid fields (`errors` names each field).",
@@ -28,3 +64,15 @@ def problem_responses(
         status: OpenApiResponse(description=own.get(status, _DESCRIPTIONS[status]))
         for status in statuses
     }
+
+
+class ApiSchema(AutoSchema):
+    """drf-spectacular's schema, plus the headers every view of a kind takes."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if isinstance(self.view, TenantAPIView):
+            parameters.append(X_TENANT)
+        if isinstance(self.view, IdempotentCreateMixin) and self.method == "POST":
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters
