@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from emporium.infrastructure.admin_actions import run_each
 from emporium.multitenancy.admin_base import TenantModelAdmin
 from emporium.ordering import bootstrap
+from emporium.ordering.application.use_cases import CancelOrder, FulfilOrder
 from emporium.ordering.domain.order import CancelReason
 from emporium.ordering.models import Order, OrderEvent, OrderLine
 
@@ -58,8 +59,12 @@ class OrderAdmin(TenantModelAdmin[Order]):
 
     @admin.action(description="Cancel the selected confirmed orders (stock returns)")
     def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        run_each(request, queryset, lambda pk: bootstrap.cancel_order(pk, CancelReason.STAFF))
+        run_each(
+            request,
+            queryset,
+            lambda pk: bootstrap.cancel_order(CancelOrder(pk, CancelReason.STAFF)),
+        )
 
     @admin.action(description="Mark the selected paid orders fulfilled")
     def fulfil(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        run_each(request, queryset, bootstrap.fulfil_order)
+        run_each(request, queryset, lambda pk: bootstrap.fulfil_order(FulfilOrder(pk)))

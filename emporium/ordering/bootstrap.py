@@ -16,7 +16,7 @@ from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.adapters.repository import DjangoOrderingUnitOfWork
 from emporium.ordering.application import use_cases
 from emporium.ordering.application.ports import Offer, ShopTerms
-from emporium.ordering.domain.order import CancelReason, Order
+from emporium.ordering.domain.order import Order
 from emporium.tenancy.public import active_tenants, shop_terms
 
 
@@ -41,16 +41,15 @@ class StockForOrders:
         inventory.commit_for_order(order_id)
 
 
-def unit_of_work() -> DjangoOrderingUnitOfWork:
-    """Return a unit of work on the application's connection."""
+def _unit_of_work() -> DjangoOrderingUnitOfWork:
     return DjangoOrderingUnitOfWork(message_bus())
 
 
-def place_order(customer_id: UUID, items: Sequence[tuple[UUID, int]]) -> Order:
-    """Place an order of the current tenant for ``customer_id``."""
+def place_order(cmd: use_cases.PlaceOrder) -> Order:
+    """Place an order of the current tenant for ``cmd.customer_id``."""
     return use_cases.place_order(
-        use_cases.PlaceOrder(customer_id, items),
-        unit_of_work(),
+        cmd,
+        _unit_of_work(),
         CatalogOffers(),
         StockForOrders(),
         lambda: ShopTerms(*shop_terms()),
@@ -59,26 +58,32 @@ def place_order(customer_id: UUID, items: Sequence[tuple[UUID, int]]) -> Order:
     )
 
 
-def cancel_order(order_id: UUID, reason: CancelReason) -> Order:
+def cancel_order(cmd: use_cases.CancelOrder) -> Order:
     """Cancel a confirmed order."""
-    return use_cases.cancel_order(
-        use_cases.CancelOrder(order_id, reason), unit_of_work(), StockForOrders()
-    )
+    return use_cases.cancel_order(cmd, _unit_of_work(), StockForOrders())
 
 
-def fulfil_order(order_id: UUID) -> Order:
+def fulfil_order(cmd: use_cases.FulfilOrder) -> Order:
     """Mark a paid order fulfilled."""
-    return use_cases.fulfil_order(use_cases.FulfilOrder(order_id), unit_of_work())
+    return use_cases.fulfil_order(cmd, _unit_of_work())
 
 
-def expire_orders(limit: int = 500) -> int:
+def expire_order(cmd: use_cases.ExpireOrder) -> bool:
+    """Cancel the order if its reservation ended unpaid; return whether it did."""
+    return use_cases.expire_order(cmd, _unit_of_work(), StockForOrders(), timezone.now())
+
+
+def _expire_due_orders(limit: int = 500) -> int:
     """Cancel this tenant's unpaid orders whose reservation ended; return how many."""
     now = timezone.now()
-    uow = unit_of_work()
+    uow = _unit_of_work()
     with uow:
         due = uow.orders.expired_ids(now, limit)
     return sum(
-        use_cases.expire_order(order_id, unit_of_work(), StockForOrders(), now) for order_id in due
+        use_cases.expire_order(
+            use_cases.ExpireOrder(order_id), _unit_of_work(), StockForOrders(), now
+        )
+        for order_id in due
     )
 
 
@@ -90,7 +95,7 @@ def release_expired_reservations(
     for tenant in active_tenants():
         # Each order is its own transaction inside the tenant (see expire_order).
         with tenant_context(tenant):
-            cancelled = expire_orders()
+            cancelled = _expire_due_orders()
         on_tenant(tenant, cancelled)
         total += cancelled
     return total
@@ -99,5 +104,5 @@ def release_expired_reservations(
 def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:
     """Record a captured payment of a confirmed order (the payments context calls this)."""
     return use_cases.mark_order_paid(
-        order_id, payment_id, unit_of_work(), StockForOrders(), timezone.now()
+        order_id, payment_id, _unit_of_work(), StockForOrders(), timezone.now()
     )

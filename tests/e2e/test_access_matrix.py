@@ -100,11 +100,12 @@ def product_path(suffix: str = "", publish: bool = True) -> Callable[[World, str
 def new_order(world: World, status: str | None = None) -> str:
     """Place an order of 1 mug for acme's customer; optionally force its status."""
     from emporium.ordering import bootstrap as ordering
+    from emporium.ordering.application.use_cases import PlaceOrder
     from emporium.ordering.models import Order
 
     with tenant_context(world.acme):
         order = ordering.place_order(
-            world.accounts["customer"].pk, [(world.objects["published"], 1)]
+            PlaceOrder(world.accounts["customer"].pk, [(world.objects["published"], 1)])
         )
         if status:
             Order.objects.filter(pk=order.id).update(status=status)

@@ -21,6 +21,7 @@ from emporium.infrastructure.http.views import TenantAPIView
 from emporium.ordering import bootstrap
 from emporium.ordering import models as rows
 from emporium.ordering.adapters.queries import history, order_document, visible_orders
+from emporium.ordering.application.use_cases import CancelOrder, FulfilOrder, PlaceOrder
 from emporium.ordering.domain.order import CancelReason, OrderStatus
 
 
@@ -120,7 +121,7 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
         data = PlaceOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         items = [(item["product_id"], item["quantity"]) for item in data.validated_data["items"]]
-        order = bootstrap.place_order(account_of(request.user).pk, items)
+        order = bootstrap.place_order(PlaceOrder(account_of(request.user).pk, items))
         row = visible_orders(None).get(pk=order.id)
         return Response(order_document(row), status=status.HTTP_201_CREATED)
 
@@ -147,7 +148,7 @@ class CancelOrderView(OrderViewBase):
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         reason = CancelReason.CUSTOMER if customer_scope(request.user) else CancelReason.STAFF
-        bootstrap.cancel_order(pk, reason)
+        bootstrap.cancel_order(CancelOrder(pk, reason))
         return Response(order_document(visible_orders(None).get(pk=pk)))
 
 
@@ -161,7 +162,7 @@ class FulfilOrderView(OrderViewBase):
     )
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
-        bootstrap.fulfil_order(pk)
+        bootstrap.fulfil_order(FulfilOrder(pk))
         return Response(order_document(visible_orders(None).get(pk=pk)))
 
 

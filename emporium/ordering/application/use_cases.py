@@ -29,6 +29,11 @@ class FulfilOrder:
     order_id: UUID
 
 
+@dataclass(frozen=True)
+class ExpireOrder:
+    order_id: UUID
+
+
 def _check_items(items: Sequence[tuple[UUID, int]]) -> None:
     if not items:
         raise InvalidInput("An order needs items.", errors={"items": ["At least one item."]})
@@ -110,7 +115,7 @@ def fulfil_order(cmd: FulfilOrder, uow: OrderingUnitOfWork) -> Order:
 
 
 def expire_order(
-    order_id: UUID, uow: OrderingUnitOfWork, inventory: Inventory, now: datetime
+    cmd: ExpireOrder, uow: OrderingUnitOfWork, inventory: Inventory, now: datetime
 ) -> bool:
     """Cancel the order if its reservation ended unpaid; return whether it did.
 
@@ -118,7 +123,7 @@ def expire_order(
     cancelled (or the sweep waits, and then finds it paid and leaves it).
     """
     with uow:
-        order = _load(uow, order_id)
+        order = _load(uow, cmd.order_id)
         if not order.expire(now):
             return False
         inventory.release(order.id)

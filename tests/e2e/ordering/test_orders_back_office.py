@@ -7,6 +7,7 @@ from django.test import Client
 
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering import bootstrap
+from emporium.ordering.application.use_cases import PlaceOrder
 from emporium.ordering.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,8 @@ def test_orders_list_detail_and_cancel_action(shop, staff_client) -> None:
 
 def test_another_tenants_order_is_404(shop, staff_client) -> None:
     with tenant_context(shop.globex):
-        placed = bootstrap.place_order(shop.users["globex"].pk, [(shop.products["globex"], 1)])
+        placed = bootstrap.place_order(
+            PlaceOrder(shop.users["globex"].pk, [(shop.products["globex"], 1)])
+        )
 
     assert staff_client.get(f"/admin/ordering/order/{placed.id}/change/").status_code == 404

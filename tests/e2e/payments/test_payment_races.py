@@ -14,7 +14,7 @@ from django.utils import timezone
 from emporium.inventory.models import Reservation, StockItem
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering import bootstrap as ordering
-from emporium.ordering.application import use_cases as ordering_cases
+from emporium.ordering.application.use_cases import ExpireOrder, PlaceOrder
 from emporium.ordering.models import Order
 from emporium.payments import bootstrap
 from emporium.payments.application.pay_order import PayOrder
@@ -75,7 +75,7 @@ def test_two_payments_of_one_order_capture_once(contested) -> None:
     acme, customer, product = contested
     for _ in range(ROUNDS):
         with tenant_context(acme):
-            order = ordering.place_order(customer.pk, [(product, 1)])
+            order = ordering.place_order(PlaceOrder(customer.pk, [(product, 1)]))
 
         results = together(acme, payer(order.id, customer.pk), payer(order.id, customer.pk))
 
@@ -89,16 +89,14 @@ def test_a_payment_racing_expiry_ends_paid_or_cancelled_never_both(contested) ->
     paid = 0
     for _ in range(ROUNDS):
         with tenant_context(acme):
-            order = ordering.place_order(customer.pk, [(product, 1)])
+            order = ordering.place_order(PlaceOrder(customer.pk, [(product, 1)]))
             with transaction.atomic():
                 Order.objects.filter(pk=order.id).update(
                     reserved_until=timezone.now() - timedelta(seconds=1)
                 )
 
         def expire(order_id: uuid.UUID = order.id) -> str:
-            done = ordering_cases.expire_order(
-                order_id, ordering.unit_of_work(), ordering.StockForOrders(), timezone.now()
-            )
+            done = ordering.expire_order(ExpireOrder(order_id))
             return "expired" if done else "left"
 
         pay_result, expire_result = together(acme, payer(order.id, customer.pk), expire)

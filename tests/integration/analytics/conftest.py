@@ -12,6 +12,7 @@ import pytest
 
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap as ordering
+from emporium.ordering.application.use_cases import PlaceOrder
 from tests.e2e.ordering.conftest import make_product
 
 
@@ -28,7 +29,7 @@ class Shops:
         """Place an order of ``quantity`` units through ordering's use case; return its id."""
         with tenant_context(tenant):
             items = [(self.products[product or tenant.slug], quantity)]
-            return ordering.place_order(self.customers[tenant.slug], items).id
+            return ordering.place_order(PlaceOrder(self.customers[tenant.slug], items)).id
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from emporium.infrastructure.messaging.inbox import consume_once
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap as ordering
+from emporium.ordering.application.use_cases import CancelOrder
 from emporium.ordering.domain.order import CancelReason
 from emporium.shared_kernel.money import Money
 from tests.integration.analytics.conftest import Shops
@@ -56,7 +57,7 @@ def test_a_rebuild_from_the_order_history_gives_back_the_delivered_rows_exactly(
     today = timezone.now().date()
     kept, pan, dropped = shops.order(acme, 2), shops.order(acme, 1, "pan"), shops.order(acme, 3)
     with tenant_context(acme):
-        ordering.cancel_order(dropped, CancelReason.CUSTOMER)
+        ordering.cancel_order(CancelOrder(dropped, CancelReason.CUSTOMER))
     shops.order(globex, 5)
     live_days, live_facts = days_of(acme), facts_of(acme)
     globex_days, globex_facts = days_of(globex), facts_of(globex)

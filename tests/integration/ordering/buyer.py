@@ -19,6 +19,7 @@ django.setup()
 
 from emporium.multitenancy.context import TenantRef, tenant_context  # noqa: E402
 from emporium.ordering import bootstrap  # noqa: E402
+from emporium.ordering.application.use_cases import PlaceOrder  # noqa: E402
 from emporium.shared_kernel.errors import Conflict  # noqa: E402
 
 
@@ -30,7 +31,7 @@ def main() -> None:
     with tenant_context(tenant):
         for _ in range(int(attempts)):
             try:
-                bootstrap.place_order(uuid.UUID(customer), [(uuid.UUID(product), 1)])
+                bootstrap.place_order(PlaceOrder(uuid.UUID(customer), [(uuid.UUID(product), 1)]))
                 ok += 1
             except Conflict:
                 conflict += 1

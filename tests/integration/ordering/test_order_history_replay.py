@@ -11,6 +11,7 @@ from django.db import transaction
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap
+from emporium.ordering.application.use_cases import CancelOrder, PlaceOrder
 from emporium.ordering.domain.order import CancelReason
 from emporium.ordering.public import order_history, order_history_size
 from tests.e2e.ordering.conftest import make_product
@@ -27,12 +28,14 @@ def test_the_history_carries_the_envelopes_the_outbox_carried_in_the_order_they_
     customer = make_account(acme, "ann@acme.example", "customer").pk
     mug = make_product(acme, "Mug", "4.00", stock=10)
     with tenant_context(acme):
-        first = bootstrap.place_order(customer, [(mug, 2)])
-        second = bootstrap.place_order(customer, [(mug, 1)])
-        bootstrap.cancel_order(first.id, CancelReason.CUSTOMER)
+        first = bootstrap.place_order(PlaceOrder(customer, [(mug, 2)]))
+        second = bootstrap.place_order(PlaceOrder(customer, [(mug, 1)]))
+        bootstrap.cancel_order(CancelOrder(first.id, CancelReason.CUSTOMER))
     other = make_account(globex, "gil@globex.example", "customer").pk
     with tenant_context(globex):
-        bootstrap.place_order(other, [(make_product(globex, "Globex mug", "1.00", stock=5), 1)])
+        bootstrap.place_order(
+            PlaceOrder(other, [(make_product(globex, "Globex mug", "1.00", stock=5), 1)])
+        )
     outbox = {row.id: row.to_envelope() for row in OutboxMessage.objects.filter(tenant="acme")}
 
     # In a transaction: on PostgreSQL a tenant's rows are visible only inside one.

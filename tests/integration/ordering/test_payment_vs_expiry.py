@@ -17,7 +17,7 @@ from django.utils import timezone
 from emporium.inventory.models import Reservation, StockItem
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering import bootstrap
-from emporium.ordering.application import use_cases
+from emporium.ordering.application.use_cases import ExpireOrder, PlaceOrder
 from emporium.ordering.models import Order
 from emporium.shared_kernel.errors import BusinessRuleViolation
 from tests.e2e.ordering.conftest import make_product
@@ -46,9 +46,7 @@ def race(tenant, order_id: uuid.UUID) -> dict[str, str]:
         with tenant_context(tenant):
             barrier.wait()
             try:
-                done = use_cases.expire_order(
-                    order_id, bootstrap.unit_of_work(), bootstrap.StockForOrders(), timezone.now()
-                )
+                done = bootstrap.expire_order(ExpireOrder(order_id))
                 results["expire"] = "expired" if done else "left"
             finally:
                 connections.close_all()
@@ -69,7 +67,7 @@ def test_payment_racing_expiry_ends_paid_or_cancelled(acme_and_globex, make_acco
 
     for _ in range(ROUNDS):
         with tenant_context(acme):
-            order = bootstrap.place_order(customer.pk, [(product, 1)])
+            order = bootstrap.place_order(PlaceOrder(customer.pk, [(product, 1)]))
             with transaction.atomic():
                 Order.objects.filter(pk=order.id).update(
                     reserved_until=timezone.now() - timedelta(seconds=1)
