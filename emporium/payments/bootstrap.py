@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from django.utils import timezone
 
 from emporium.infrastructure.bus import message_bus
 from emporium.payments.adapters.registry import providers
 from emporium.payments.adapters.repository import DjangoPaymentsUnitOfWork, OrdersForPayments
-from emporium.payments.application.apply_webhook import Outcome, ProviderEvent, apply_webhook
+from emporium.payments.application.apply_webhook import ApplyWebhook, Outcome, apply_webhook
 from emporium.payments.application.pay_order import PayOrder
 from emporium.payments.application.pay_order import pay_order as pay_order_use_case
 from emporium.payments.application.refund_payment import Refund, RefundPayment
 from emporium.payments.application.refund_payment import refund_payment as refund_use_case
 from emporium.payments.domain.payment import Payment
-from emporium.shared_kernel.money import Money
 from emporium.tenancy.public import enabled_payment_methods
 
 
-def unit_of_work() -> DjangoPaymentsUnitOfWork:
+def _unit_of_work() -> DjangoPaymentsUnitOfWork:
     return DjangoPaymentsUnitOfWork(message_bus())
 
 
@@ -27,7 +24,7 @@ def pay_order(command: PayOrder) -> Payment:
     """Pay an order of the current tenant."""
     return pay_order_use_case(
         command,
-        unit_of_work(),
+        _unit_of_work(),
         OrdersForPayments(),
         providers(),
         enabled_payment_methods,
@@ -35,13 +32,11 @@ def pay_order(command: PayOrder) -> Payment:
     )
 
 
-def refund_payment(payment_id: UUID, amount: Money | None) -> Refund:
+def refund_payment(command: RefundPayment) -> Refund:
     """Refund part or all of a captured payment of the current tenant."""
-    return refund_use_case(
-        RefundPayment(payment_id, amount), unit_of_work(), providers(), timezone.now
-    )
+    return refund_use_case(command, _unit_of_work(), providers(), timezone.now)
 
 
-def apply_provider_event(provider: str, event: ProviderEvent) -> Outcome:
-    """Apply a verified event of ``provider`` to the current tenant's payments, once."""
-    return apply_webhook(provider, event, unit_of_work(), timezone.now())
+def apply_provider_event(command: ApplyWebhook) -> Outcome:
+    """Apply a verified event of a provider to the current tenant's payments, once."""
+    return apply_webhook(command, _unit_of_work(), timezone.now())

@@ -20,6 +20,7 @@ from emporium.infrastructure.http.views import TenantAPIView
 from emporium.payments import bootstrap
 from emporium.payments.adapters.queries import payment_document, visible_payments
 from emporium.payments.application.pay_order import PayOrder
+from emporium.payments.application.refund_payment import RefundPayment
 from emporium.payments.domain.payment import PaymentStatus
 
 
@@ -112,7 +113,7 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
         self.check_object_permissions(request, row)
         body = RefundSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        refund = bootstrap.refund_payment(pk, body.validated_data.get("amount"))
+        refund = bootstrap.refund_payment(RefundPayment(pk, body.validated_data.get("amount")))
         document = {
             "id": str(refund.id),
             "payment_id": str(pk),

@@ -26,6 +26,7 @@ from emporium.infrastructure.http.views import TenantAPIView
 from emporium.payments import bootstrap
 from emporium.payments.adapters import webhooks
 from emporium.payments.adapters.registry import providers
+from emporium.payments.application.apply_webhook import ApplyWebhook
 from emporium.tenancy.public import webhook_secret
 
 
@@ -89,5 +90,5 @@ class PaymentWebhookView(TenantAPIView):
         except webhooks.InvalidSignature as exc:
             raise WebhookSignatureInvalid(str(exc)) from None
         event = webhooks.parse_event(body)
-        outcome = bootstrap.apply_provider_event(provider, event)
+        outcome = bootstrap.apply_provider_event(ApplyWebhook(provider, event))
         return Response({"id": event.id, "type": event.type, "status": outcome})

@@ -44,10 +44,15 @@ class ProviderEvent:
     data: dict[str, Any]
 
 
-def apply_webhook(
-    provider: str, event: ProviderEvent, uow: PaymentsUnitOfWork, now: datetime
-) -> Outcome:
-    """Apply a verified event of ``provider`` once; return applied, duplicate or ignored."""
+@dataclass(frozen=True, slots=True)
+class ApplyWebhook:
+    provider: str
+    event: ProviderEvent
+
+
+def apply_webhook(cmd: ApplyWebhook, uow: PaymentsUnitOfWork, now: datetime) -> Outcome:
+    """Apply a verified event of ``cmd.provider`` once; return applied, duplicate or ignored."""
+    provider, event = cmd.provider, cmd.event
     if event.type not in HANDLED:
         return "ignored"
     transaction_id = _transaction_id(event)
