@@ -55,6 +55,8 @@ SECRET_KEY = (
 
 EMPORIUM_BASE_DOMAIN = env.get("EMPORIUM_BASE_DOMAIN", "localhost")
 # Development serves the base domain and every tenant host below it.
+# The port `make run` serves on (manage.py serve); printed URLs follow it.
+PORT = int(env.get("PORT", "8000"))
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS") or [
     EMPORIUM_BASE_DOMAIN,
     f".{EMPORIUM_BASE_DOMAIN}",
@@ -325,7 +327,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Emporium API",
-    "DESCRIPTION": "Multi-tenant commerce platform. See the project's API contract.",
+    "DESCRIPTION": (
+        "Multi-tenant commerce platform. The guide to this API (rules, order of checks, "
+        "statuses, card test numbers, webhooks, events) is `docs/API.md` in the repository.\n\n"
+        "To try it here: (1) name the shop, by its host (`acme.localhost:8000`) or, on this "
+        "bare host, with the `X-Tenant` header (`acme`); (2) sign in with "
+        "`POST /api/v1/auth/token/` and give the `token` it answers to *Authorize* (bearer); "
+        "(3) with `make run`'s demo data, sign in as `customer@acme.example` / "
+        "`demo-customer-pass` or `owner@acme.example` / `demo-owner-pass` (`globex` alike)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
