@@ -179,7 +179,9 @@ def test_a_tampered_body_is_401_and_changes_nothing(shop) -> None:
     assert state(shop, payment) == ("captured", "0.00", 0, 0)
 
 
-@pytest.mark.parametrize("offset", [-301, 301])
+# Ten seconds past the tolerance: a loaded machine may take a second or more between signing
+# and verifying, and int(time.time()) truncates, so 301 s could arrive as 299.
+@pytest.mark.parametrize("offset", [-310, 310])
 def test_a_timestamp_more_than_five_minutes_away_is_401(shop, offset: int) -> None:
     payment = paid(shop)
     body = event(payment, amount=usd("10.00"))
