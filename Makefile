@@ -28,24 +28,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 
-run: install ## Migrate, seed demo data and serve on http://localhost:8000 (SQLite unless URLs are set)
+run: install ## Migrate, seed demo data and serve on http://localhost:8000, or on PORT (SQLite unless URLs are set)
 	$(PY) manage.py setup_database
 	@if $(PY) manage.py help seed_demo >/dev/null 2>&1; then $(PY) manage.py seed_demo; fi
-	@echo ""
-	@echo "  Emporium is starting on http://localhost:8000"
-	@echo "    API docs:  http://localhost:8000/api/docs/"
-	@echo "    Schema:    http://localhost:8000/api/schema/"
-	@echo "    Admin:     http://localhost:8000/admin/"
-	@echo "    Health:    http://localhost:8000/healthz  ·  readiness: http://localhost:8000/readyz"
-	@echo ""
-	@# With a broker, events leave through the relay and the consumers: run them beside the server.
-	@if [ -n "$$CELERY_BROKER_URL" ]; then \
-		$(PY) manage.py run_event_workers & workers=$$!; \
-		trap 'kill $$workers 2>/dev/null; wait $$workers' EXIT INT TERM; \
-		$(PY) manage.py runserver 0.0.0.0:8000; \
-	else \
-		$(PY) manage.py runserver 0.0.0.0:8000; \
-	fi
+	@# serve: runserver on PORT, the periodic tasks and, with a broker, the event workers;
+	@# it prints the URLs once the server answers.
+	$(PY) manage.py serve
 
 lint: install ## ruff, mypy, import-linter contracts, the package cycle check and the migrations check
 	$(VENV)/bin/ruff check .

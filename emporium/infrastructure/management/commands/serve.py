@@ -1,0 +1,143 @@
+"""``manage.py serve``: the development server on ``PORT`` with the background work beside it.
+
+``make run`` calls it. It refuses a port that something else already listens on (so nobody
+ends up on another server), starts ``runserver``, the periodic tasks (``run_periodic``: the
+embedded default has no ``celery beat``) and, with a broker, the event workers, and prints the
+URLs to open only once the server answers. SIGTERM or SIGINT stops them all.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from emporium.infrastructure.management.stopping import stop_on_signals
+
+MANAGE = Path(__file__).resolve().parents[4] / "manage.py"
+#: Seconds to wait for the server to answer before giving up.
+START_TIMEOUT = 60.0
+#: Seconds each child gets to finish after SIGTERM before it is killed.
+STOP_TIMEOUT = 15.0
+#: The demo shop that ``seed_demo`` creates, named in the banner.
+DEMO_SHOP = "acme"
+
+
+def port_in_use(port: int) -> bool:
+    """Return whether something accepts connections on ``port`` of this machine."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def answers(port: int) -> bool:
+    """Return whether an HTTP server on ``port`` answers ``GET /healthz`` (any status)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz", headers={"Host": "localhost"})
+        connection.getresponse().read()
+        return True
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+
+
+def banner(port: int, domain: str = "localhost") -> str:
+    """Return the lines that tell a newcomer where to go, for ``port`` and the base domain."""
+    base = f"http://{domain}:{port}"
+    shop = f"http://{DEMO_SHOP}.{domain}:{port}"
+    return "\n".join(
+        [
+            "",
+            f"  Emporium is serving on {base}",
+            f"    API docs:     {base}/api/docs/  (X-Tenant: {DEMO_SHOP} for the demo shop)",
+            f"    Schema:       {base}/api/schema/",
+            f"    Demo shop:    {shop}/api/v1/products/",
+            f"    Back office:  {shop}/admin/  (the shop's staff)",
+            f"    Operators:    {base}/admin/",
+            f"    Health:       {base}/healthz  ·  readiness: {base}/readyz",
+            "",
+        ]
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve on PORT (default 8000) with the periodic tasks and, with a broker, the event "
+        "workers; print the URLs once the server answers."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=settings.PORT)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        port: int = options["port"]
+        if port_in_use(port):
+            raise CommandError(
+                f"port {port} is already in use by another server; set PORT to a free one, "
+                f"for example PORT={port + 1} make run"
+            )
+        server = self._start(["runserver", f"0.0.0.0:{port}"])
+        children = {"runserver": server}
+        if settings.CELERY_BROKER_URL:
+            # The workers run the relay; the beat entry would only relay beside it.
+            children["run_periodic"] = self._start(["run_periodic", "--skip", "relay-outbox"])
+            children["run_event_workers"] = self._start(["run_event_workers"])
+        else:
+            children["run_periodic"] = self._start(["run_periodic"])
+        stop = threading.Event()
+        try:
+            with stop_on_signals(stop):
+                self._wait_until_answering(server, port, stop)
+                if stop.is_set():
+                    return
+                self.stdout.write(banner(port, settings.EMPORIUM_BASE_DOMAIN))
+                self.stdout.flush()
+                while not stop.wait(0.5):
+                    for name, child in children.items():
+                        if child.poll() is not None:
+                            raise CommandError(f"{name} exited with {child.returncode}")
+        finally:
+            self._stop(list(children.values()))
+
+    @staticmethod
+    def _start(command: list[str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, str(MANAGE), *command])  # noqa: S603
+
+    @staticmethod
+    def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+        # runserver's reloader ends the server process it runs when it gets SIGTERM.
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+    @staticmethod
+    def _wait_until_answering(
+        server: subprocess.Popen[bytes], port: int, stop: threading.Event
+    ) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not stop.is_set() and not answers(port):
+            if server.poll() is not None:
+                raise CommandError(
+                    f"the server exited with {server.returncode} before answering (see above)"
+                )
+            if time.monotonic() > deadline:
+                raise CommandError(f"the server did not answer on port {port}")
+            time.sleep(0.2)

@@ -1,0 +1,34 @@
+"""``run_periodic`` (beside ``manage.py serve``) runs the expiry sweep without a Celery beat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+from uuid import UUID
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from emporium.multitenancy.context import tenant_context
+from emporium.ordering.models import Order
+
+pytestmark = pytest.mark.django_db
+
+#: Everything but the sweep: the relay would publish to a configured broker.
+OTHERS = ["relay-outbox", "prune-outbox", "warm-catalog-caches", "purge-idempotency-keys"]
+
+
+def test_the_periodic_tasks_cancel_an_order_past_its_reservation(shop) -> None:
+    due = shop.order("ann", ("mug", 3)).json()["id"]
+    fresh = shop.order("bob", ("mug", 2)).json()["id"]
+    with tenant_context(shop.acme):
+        Order.objects.filter(pk=due).update(reserved_until=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+
+    call_command("run_periodic", "--once", *(f"--skip={name}" for name in OTHERS), stdout=out)
+
+    assert out.getvalue() == "ran 1 periodic task: release-expired-reservations\n"
+    with tenant_context(shop.acme):
+        statuses = dict(Order.objects.values_list("id", "status"))
+    assert statuses == {UUID(due): "cancelled", UUID(fresh): "confirmed"}
