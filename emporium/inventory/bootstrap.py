@@ -9,6 +9,7 @@ from emporium.infrastructure.bus import message_bus
 from emporium.inventory.adapters.repository import DjangoInventoryUnitOfWork
 from emporium.inventory.application import end_reservations
 from emporium.inventory.application import reserve_stock as reserving
+from emporium.inventory.application import return_stock as returning
 from emporium.inventory.application.use_cases import SetStock, set_stock
 from emporium.inventory.domain.stock import StockItem
 
@@ -42,3 +43,8 @@ def release_reservations(cmd: end_reservations.ReleaseReservations) -> None:
 def commit_reservations(cmd: end_reservations.CommitReservations) -> None:
     """Sell an order's held units (paid)."""
     end_reservations.commit_reservations(cmd, _unit_of_work())
+
+
+def return_stock(cmd: returning.ReturnStock) -> None:
+    """Put a refunded order's units back on sale, in the caller's transaction."""
+    returning.return_stock(cmd, _unit_of_work())

@@ -37,7 +37,7 @@ class StockMovement(TenantOwnedModel):
     """One line of the stock ledger."""
 
     product_id = models.UUIDField()
-    kind = models.CharField(max_length=16)  # adjust, reserve, release, commit
+    kind = models.CharField(max_length=16)  # adjust, reserve, release, commit, return
     on_hand_delta = models.IntegerField(default=0)
     reserved_delta = models.IntegerField(default=0)
     on_hand_after = models.PositiveIntegerField()

@@ -1,4 +1,4 @@
-"""What other contexts may use of inventory: holding stock for orders."""
+"""What other contexts may use of inventory: holding stock for orders, taking it back."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -10,6 +10,7 @@ from emporium.inventory.application.end_reservations import (
     ReleaseReservations,
 )
 from emporium.inventory.application.reserve_stock import ReserveStock
+from emporium.inventory.application.return_stock import ReturnStock
 
 
 def reserve_for_order(
@@ -29,4 +30,9 @@ def commit_for_order(order_id: UUID) -> None:
     bootstrap.commit_reservations(CommitReservations(order_id))
 
 
-__all__ = ["commit_for_order", "release_for_order", "reserve_for_order"]
+def return_for_order(order_id: UUID, lines: Sequence[tuple[UUID, int]]) -> None:
+    """Put a refunded order's units back on sale."""
+    bootstrap.return_stock(ReturnStock(order_id, lines))
+
+
+__all__ = ["commit_for_order", "release_for_order", "reserve_for_order", "return_for_order"]

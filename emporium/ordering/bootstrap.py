@@ -16,6 +16,8 @@ from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.adapters.repository import DjangoOrderingUnitOfWork
 from emporium.ordering.application import use_cases
 from emporium.ordering.application.ports import Offer, ShopTerms
+from emporium.ordering.application.record_refund import RecordRefund
+from emporium.ordering.application.record_refund import record_refund as record_refund_use_case
 from emporium.ordering.domain.order import Order
 from emporium.tenancy.public import active_tenants, shop_terms
 
@@ -39,6 +41,9 @@ class StockForOrders:
 
     def commit(self, order_id: UUID) -> None:
         inventory.commit_for_order(order_id)
+
+    def restock(self, order_id: UUID, items: Sequence[tuple[UUID, int]]) -> None:
+        inventory.return_for_order(order_id, items)
 
 
 def _unit_of_work() -> DjangoOrderingUnitOfWork:
@@ -106,3 +111,8 @@ def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:
     return use_cases.mark_order_paid(
         order_id, payment_id, _unit_of_work(), StockForOrders(), timezone.now()
     )
+
+
+def record_refund(cmd: RecordRefund) -> Order:
+    """Record a refund of an order's payment (the payments context calls this)."""
+    return record_refund_use_case(cmd, _unit_of_work(), StockForOrders())

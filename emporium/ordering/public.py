@@ -2,13 +2,16 @@
 
 from emporium.ordering.adapters.history import order_history, order_history_size
 from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
+from emporium.ordering.application.record_refund import RecordRefund
 from emporium.ordering.bootstrap import mark_order_paid
+from emporium.ordering.bootstrap import record_refund as record_order_refund
 from emporium.ordering.domain.events import (
     FulfilmentRequested,
     OrderCancelled,
     OrderFulfilled,
     OrderPaid,
     OrderPlaced,
+    OrderRefunded,
 )
 from emporium.ordering.signals import order_cancelled, order_fulfilled, order_paid, order_placed
 
@@ -18,7 +21,9 @@ __all__ = [
     "OrderFulfilled",
     "OrderPaid",
     "OrderPlaced",
+    "OrderRefunded",
     "OrderToPay",
+    "RecordRefund",
     "lock_order_to_pay",
     "mark_order_paid",
     "order_cancelled",
@@ -27,4 +32,5 @@ __all__ = [
     "order_history_size",
     "order_paid",
     "order_placed",
+    "record_order_refund",
 ]

@@ -34,9 +34,9 @@ def pay_order(command: PayOrder) -> Payment:
 
 def refund_payment(command: RefundPayment) -> Refund:
     """Refund part or all of a captured payment of the current tenant."""
-    return refund_use_case(command, _unit_of_work(), providers(), timezone.now)
+    return refund_use_case(command, _unit_of_work(), OrdersForPayments(), providers(), timezone.now)
 
 
 def apply_provider_event(command: ApplyWebhook) -> Outcome:
     """Apply a verified event of a provider to the current tenant's payments, once."""
-    return apply_webhook(command, _unit_of_work(), timezone.now())
+    return apply_webhook(command, _unit_of_work(), OrdersForPayments(), timezone.now())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -94,6 +95,7 @@ class InMemoryOrders:
     def __init__(self, uow: FakeUnitOfWork, orders: Mapping[UUID, PayableOrder]) -> None:
         self.table: Table[UUID, PayableOrder] = Table(uow, orders)
         self._payment_of: Table[UUID, UUID] = Table(uow)
+        self._refunds: Table[UUID, tuple[tuple[UUID, Money, datetime, bool], ...]] = Table(uow)
 
     @property
     def rows(self) -> dict[UUID, PayableOrder]:
@@ -117,6 +119,26 @@ class InMemoryOrders:
             )
         self.table.put(order_id, replace(order, status="paid"))
         self._payment_of.put(order_id, payment_id)
+
+    def record_refund(
+        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
+    ) -> None:
+        order = self.table.get(payment.order_id)
+        if order is None:
+            raise LookupError(f"no order {payment.order_id}")
+        if order.status not in ("paid", "fulfilled"):
+            raise BusinessRuleViolation("Not paid.", code="not-refundable")
+        fully = payment.refunded == order.total
+        if restock and not fully:
+            raise BusinessRuleViolation("Restock needs all.", code="restock-needs-full-refund")
+        if fully:
+            self.table.put(order.id, replace(order, status="refunded"))
+        refunds = self._refunds.get(order.id) or ()
+        self._refunds.put(order.id, (*refunds, (refund_id, amount, at, restock)))
+
+    def refunds_of(self, order_id: UUID) -> tuple[tuple[UUID, Money, datetime, bool], ...]:
+        """Return the committed refunds recorded on the order: (id, amount, at, restock)."""
+        return self._refunds.rows.get(order_id, ())
 
 
 #: The tokens the fake provider knows: one it captures, one it declines, one it never answers.

@@ -26,6 +26,15 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false: not "yes", 1 or null, which DRF would otherwise read as one."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
 class StrictEmailField(StrictCharField, serializers.EmailField):
     """An e-mail address that arrived as a JSON string."""
 

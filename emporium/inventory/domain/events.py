@@ -46,3 +46,10 @@ class StockCommitted(StockMoved):
     """Reserved units sold (payment): they leave both on_hand and reserved."""
 
     context = "inventory"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockReturned(StockMoved):
+    """Sold units back on sale (a refunded order restocked): on_hand grows."""
+
+    context = "inventory"

@@ -10,6 +10,7 @@ from emporium.inventory.domain.events import (
     StockCommitted,
     StockReleased,
     StockReserved,
+    StockReturned,
 )
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.errors import BusinessRuleViolation, Conflict, InvalidInput
@@ -88,6 +89,17 @@ class StockItem(Aggregate[UUID]):
         self.reserved -= quantity
         self._record(StockCommitted, quantity, order_id)
 
+    def restock(self, quantity: int, *, order_id: UUID | None = None) -> None:
+        """Put ``quantity`` sold units back on sale (a refunded order's goods came back)."""
+        _require_quantity(quantity)
+        if self.on_hand + quantity > MAX_ON_HAND:
+            raise BusinessRuleViolation(
+                f"Product {self.id} would hold more than {MAX_ON_HAND} units.",
+                code="too-much-stock",
+            )
+        self.on_hand += quantity
+        self._record(StockReturned, quantity, order_id)
+
     def _require_reserved(self, quantity: int) -> None:
         # Only units that were reserved can be released or sold; anything else is a bookkeeping
         # error that must not turn into negative counts.
@@ -99,7 +111,7 @@ class StockItem(Aggregate[UUID]):
 
     def _record(
         self,
-        event: type[StockReserved | StockReleased | StockCommitted],
+        event: type[StockReserved | StockReleased | StockCommitted | StockReturned],
         quantity: int,
         order_id: UUID | None,
     ) -> None:

@@ -53,6 +53,10 @@ class Inventory(Protocol):
         """Sell an order's held units."""
         ...
 
+    def restock(self, order_id: UUID, items: Sequence[tuple[UUID, int]]) -> None:
+        """Put sold units back on sale (a refunded order's goods came back)."""
+        ...
+
 
 class OrderRepository(Protocol):
     """Orders of the current tenant."""

@@ -84,3 +84,23 @@ class OrderFulfilled(DomainEvent):
     context = "ordering"
 
     customer_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderRefunded(DomainEvent):
+    """Money of a paid order went back to the customer: part of its total, or all of it.
+
+    ``fully``: the refunds reached the total and the order is now ``refunded``; ``restocked``:
+    its units went back on sale (the shop asked for it with the refund).
+    """
+
+    context = "ordering"
+
+    customer_id: str
+    payment_id: str
+    refund_id: str
+    amount: Money
+    refunded_total: Money
+    fully: bool
+    restocked: bool
+    refunded_at: datetime

@@ -15,6 +15,7 @@ from emporium.ordering.domain.events import (
     OrderFulfilled,
     OrderPaid,
     OrderPlaced,
+    OrderRefunded,
 )
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
@@ -30,6 +31,7 @@ class OrderStatus(StrEnum):
     PAID = "paid"
     FULFILLED = "fulfilled"
     CANCELLED = "cancelled"
+    REFUNDED = "refunded"  # paid (or fulfilled), then all of it refunded
 
 
 class CancelReason(StrEnum):
@@ -248,6 +250,55 @@ class Order(Aggregate[UUID]):
             paid_at=at,
         )
         self.record(FulfilmentRequested, customer_id=customer_id, lines=self._snapshots())
+
+    def record_refund(
+        self,
+        *,
+        payment_id: UUID,
+        refund_id: UUID,
+        amount: Money,
+        refunded_total: Money,
+        at: datetime,
+        restock: bool = False,
+    ) -> bool:
+        """Record a refund of the order's payment; return whether the order is now refunded.
+
+        ``refunded_total`` is every refund of the payment so far, this one included. When it
+        reaches the total the order becomes ``refunded``; a partial refund leaves its status.
+        ``restock`` (the units go back on sale) needs the refund that completes it.
+        """
+        _require_aware(at, "at")
+        if self.status not in (OrderStatus.PAID, OrderStatus.FULFILLED):
+            raise BusinessRuleViolation(
+                f"Only a paid or fulfilled order can be refunded; this one is {self.status}.",
+                code="not-refundable",
+            )
+        if payment_id != self.payment_id:
+            raise ValueError(f"Payment {payment_id} did not pay order {self.id}.")
+        if not Money.zero(self.currency) < amount <= refunded_total <= self.total:
+            raise ValueError(
+                f"A refund of {amount} (of {refunded_total}) does not fit {self.total}."
+            )
+        fully = refunded_total == self.total
+        if restock and not fully:
+            raise BusinessRuleViolation(
+                "Restocking goes with the refund of everything that is left of the payment.",
+                code="restock-needs-full-refund",
+            )
+        if fully:
+            self.status = OrderStatus.REFUNDED
+        self.record(
+            OrderRefunded,
+            customer_id=str(self.customer_id),
+            payment_id=str(payment_id),
+            refund_id=str(refund_id),
+            amount=amount,
+            refunded_total=refunded_total,
+            fully=fully,
+            restocked=restock,
+            refunded_at=at,
+        )
+        return fully
 
     def fulfil(self) -> None:
         """Mark a paid order as shipped; records OrderFulfilled."""

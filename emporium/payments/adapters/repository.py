@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from emporium.payments import models as rows
 from emporium.payments.application.ports import PayableOrder
 from emporium.payments.domain.payment import Payment, PaymentStatus
 from emporium.shared_kernel.messagebus import MessageBus
+from emporium.shared_kernel.money import Money
 
 
 def to_domain(row: rows.Payment) -> Payment:
@@ -123,3 +125,18 @@ class OrdersForPayments:
 
     def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
         ordering.mark_order_paid(order_id, payment_id)
+
+    def record_refund(
+        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
+    ) -> None:
+        ordering.record_order_refund(
+            ordering.RecordRefund(
+                order_id=payment.order_id,
+                payment_id=payment.id,
+                refund_id=refund_id,
+                amount=amount,
+                refunded_total=payment.refunded,
+                at=at,
+                restock=restock,
+            )
+        )

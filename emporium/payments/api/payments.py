@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.identity.public import ShopStaff, SignedIn, account_of, customer_scope, manages_shop
-from emporium.infrastructure.http.fields import TimestampField, timestamp
+from emporium.infrastructure.http.fields import StrictBooleanField, TimestampField, timestamp
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
@@ -35,7 +35,12 @@ class PayOrderSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class RefundSerializer(serializers.Serializer[dict[str, Any]]):
-    amount = MoneyField(required=False)
+    amount = MoneyField(required=False, help_text="What to refund; all that is left if absent.")
+    restock = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Put the order's units back on sale; only with the refund of all that is left.",
+    )
 
 
 class PaymentDocument(serializers.Serializer[dict[str, Any]]):
@@ -113,7 +118,10 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
         self.check_object_permissions(request, row)
         body = RefundSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        refund = bootstrap.refund_payment(RefundPayment(pk, body.validated_data.get("amount")))
+        data = body.validated_data
+        refund = bootstrap.refund_payment(
+            RefundPayment(pk, data.get("amount"), restock=data["restock"])
+        )
         document = {
             "id": str(refund.id),
             "payment_id": str(pk),

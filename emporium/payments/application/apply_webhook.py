@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from emporium.payments.application.ports import PaymentsUnitOfWork
+from emporium.payments.application.ports import Orders, PaymentsUnitOfWork
 from emporium.payments.domain.payment import PaymentStatus
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput, NotFound
 from emporium.shared_kernel.money import Money
@@ -50,7 +50,9 @@ class ApplyWebhook:
     event: ProviderEvent
 
 
-def apply_webhook(cmd: ApplyWebhook, uow: PaymentsUnitOfWork, now: datetime) -> Outcome:
+def apply_webhook(
+    cmd: ApplyWebhook, uow: PaymentsUnitOfWork, orders: Orders, now: datetime
+) -> Outcome:
     """Apply a verified event of ``cmd.provider`` once; return applied, duplicate or ignored."""
     provider, event = cmd.provider, cmd.event
     if event.type not in HANDLED:
@@ -64,7 +66,9 @@ def apply_webhook(cmd: ApplyWebhook, uow: PaymentsUnitOfWork, now: datetime) -> 
         if payment is None:
             raise NotFound(f"No {provider} payment has the transaction {transaction_id!r}.")
         if event.type == REFUNDED:
-            payment.refund(amount, now)  # never above what is left of the capture
+            refunded = payment.refund(amount, now)  # never above what is left of the capture
+            # Made at the provider: the order learns of it as of a refund made here, unstocked.
+            orders.record_refund(payment, payment.events[-1].event_id, refunded, now, restock=False)
             uow.payments.save(payment)
         elif payment.status not in _CONFIRMABLE or (
             amount is not None and amount != payment.amount

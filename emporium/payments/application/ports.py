@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 from uuid import UUID
@@ -94,6 +95,15 @@ class Orders(Protocol):
 
     def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
         """Record the capture on the order (in the caller's transaction)."""
+
+    def record_refund(
+        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
+    ) -> None:
+        """Record a refund of ``payment`` on its order (in the caller's transaction).
+
+        The refund that completes the capture makes the order refunded; ``restock`` puts its
+        units back on sale and needs that refund (422 ``restock-needs-full-refund``).
+        """
 
 
 class PaymentRepository(Protocol):

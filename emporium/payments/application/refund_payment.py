@@ -9,6 +9,7 @@ from uuid import UUID
 
 from emporium.payments.application.pay_order import RETRY_AFTER
 from emporium.payments.application.ports import (
+    Orders,
     PaymentProvider,
     PaymentsUnitOfWork,
     ProviderUnavailable,
@@ -22,6 +23,7 @@ from emporium.shared_kernel.money import Money
 class RefundPayment:
     payment_id: UUID
     amount: Money | None  # None: all that is left
+    restock: bool = False  # the order's units go back on sale (with the refund of all that is left)
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,16 @@ class Refund:
 def refund_payment(
     command: RefundPayment,
     uow: PaymentsUnitOfWork,
+    orders: Orders,
     providers: Mapping[str, PaymentProvider],
     now: Callable[[], datetime],
 ) -> Refund:
-    """Refund part or all of what is left of a captured payment, through its provider."""
+    """Refund part or all of what is left of a captured payment, through its provider.
+
+    The order learns of the refund in the same transaction (the refund of all that is left
+    makes it refunded), before the provider is asked, so a refund the order refuses moves no
+    money.
+    """
     with uow:
         payment = uow.payments.get_for_update(command.payment_id)
         if payment is None:
@@ -54,6 +62,7 @@ def refund_payment(
                 f"The payment method {payment.method!r} is not installed.",
                 code="payment-method-not-enabled",
             )
+        orders.record_refund(payment, refund.id, amount, at, restock=command.restock)
         try:
             provider.refund(payment.transaction_id, amount)
         except ProviderUnavailable:

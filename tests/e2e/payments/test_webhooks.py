@@ -11,6 +11,7 @@ from django.test import Client
 
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.multitenancy.context import tenant_context
+from emporium.ordering.models import Order
 from emporium.payments.adapters.webhooks import signature_header
 from emporium.payments.models import Payment, ProcessedWebhook
 from emporium.tenancy.models import TenantSettings
@@ -98,6 +99,20 @@ def test_a_valid_refund_event_records_the_refund_once(shop) -> None:
     with tenant_context(shop.acme):
         processed = ProcessedWebhook.objects.get()
     assert (processed.provider, processed.event_id) == ("card", "evt_1")
+
+
+def test_a_provider_refund_of_everything_makes_the_order_refunded_without_restock(shop) -> None:
+    payment = paid(shop)
+    body = event(payment, amount=usd("50.33"))
+
+    response = post(body, signed(shop, body))
+
+    assert response.status_code == 200
+    assert state(shop, payment) == ("refunded", "50.33", 1, 1)
+    with tenant_context(shop.acme):
+        assert str(Order.objects.get(pk=payment.order_id).status) == "refunded"
+        [refunded] = OutboxMessage.objects.filter(type="ordering.order_refunded")
+    assert (refunded.payload["fully"], refunded.payload["restocked"]) == (True, False)
 
 
 def test_a_repeated_event_id_is_200_and_changes_nothing(shop) -> None:

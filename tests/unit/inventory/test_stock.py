@@ -52,3 +52,31 @@ def test_setting_the_same_count_records_nothing() -> None:
     stock.set_on_hand(10)
 
     assert stock.pull_events() == []
+
+
+def test_restock_puts_sold_units_back_on_hand() -> None:
+    stock = item(on_hand=10, reserved=3)
+    order = uuid.uuid4()
+
+    stock.restock(4, order_id=order)
+
+    assert (stock.on_hand, stock.reserved, stock.available) == (14, 3, 11)
+    [event] = stock.pull_events()
+    assert event.type == "inventory.stock_returned"
+    assert event.payload() == {
+        "product_id": str(stock.id),
+        "quantity": 4,
+        "on_hand": 14,
+        "reserved": 3,
+        "order_id": str(order),
+    }
+
+
+@pytest.mark.parametrize("quantity", [0, -1, True, 1.5])
+def test_restock_takes_a_whole_number_from_one(quantity: object) -> None:
+    stock = item()
+
+    with pytest.raises(InvalidInput):
+        stock.restock(quantity)  # type: ignore[arg-type]
+
+    assert (stock.on_hand, stock.pull_events()) == (10, [])

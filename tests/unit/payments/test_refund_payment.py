@@ -24,7 +24,11 @@ LATER = NOW + timedelta(days=2)
 
 def refund(checkout: Checkout, payment_id: UUID, amount: Money | None) -> Refund:
     return refund_payment(
-        RefundPayment(payment_id, amount), checkout.uow, checkout.providers, lambda: LATER
+        RefundPayment(payment_id, amount),
+        checkout.uow,
+        checkout.orders,
+        checkout.providers,
+        lambda: LATER,
     )
 
 
@@ -200,3 +204,49 @@ def test_a_payment_whose_method_is_no_longer_installed_is_refused() -> None:
     assert refused.value.code == "payment-method-not-enabled"
     assert refused.value.detail == "The payment method 'card' is not installed."
     assert_nothing_refunded(checkout, payment)
+
+
+def test_the_refund_of_all_that_is_left_makes_the_order_refunded() -> None:
+    checkout, payment = paid()
+
+    first = refund(checkout, payment.id, usd("20.00"))
+    assert checkout.orders.rows[ORDER].status == "paid"  # a partial refund leaves it paid
+    rest = refund(checkout, payment.id, None)
+
+    assert checkout.orders.rows[ORDER].status == "refunded"
+    assert checkout.orders.refunds_of(ORDER) == (
+        (first.id, usd("20.00"), LATER, False),
+        (rest.id, usd("38.21"), LATER, False),
+    )
+
+
+def test_restock_goes_to_the_order_with_the_full_refund() -> None:
+    checkout, payment = paid()
+
+    done = refund_payment(
+        RefundPayment(payment.id, None, restock=True),
+        checkout.uow,
+        checkout.orders,
+        checkout.providers,
+        lambda: LATER,
+    )
+
+    assert checkout.orders.refunds_of(ORDER) == ((done.id, TOTAL, LATER, True),)
+    assert checkout.orders.rows[ORDER].status == "refunded"
+
+
+def test_a_refund_the_order_refuses_moves_no_money() -> None:
+    checkout, payment = paid()
+
+    with pytest.raises(BusinessRuleViolation) as refused:
+        refund_payment(
+            RefundPayment(payment.id, usd("1.00"), restock=True),
+            checkout.uow,
+            checkout.orders,
+            checkout.providers,
+            lambda: LATER,
+        )
+
+    assert refused.value.code == "restock-needs-full-refund"
+    assert_nothing_refunded(checkout, payment)
+    assert checkout.orders.refunds_of(ORDER) == ()
