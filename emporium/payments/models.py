@@ -39,6 +39,26 @@ class Payment(TenantOwnedModel):
         return f"payment {self.id} ({self.status})"
 
 
+class Refund(TenantOwnedModel):
+    """One refund of a payment: its id is its PaymentRefunded event's."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="refunds", db_index=False
+    )
+    currency = models.CharField(max_length=3)
+    amount = MoneyField(currency_field="currency")
+    created_at = models.DateTimeField()
+
+    class Meta(TenantOwnedModel.Meta):
+        indexes = [
+            models.Index(fields=["tenant", "payment", "created_at"], name="payments_refunds"),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.id} of payment {self.payment_id}"
+
+
 class ProcessedWebhook(TenantOwnedModel):
     """A provider's webhook event already applied: a repeat of its id changes nothing."""
 

@@ -12,6 +12,7 @@ from emporium.multitenancy.context import current_tenant_slug
 from emporium.ordering import public as ordering
 from emporium.payments import models as rows
 from emporium.payments.application.ports import PayableOrder
+from emporium.payments.domain.events import PaymentRefunded
 from emporium.payments.domain.payment import Payment, PaymentStatus
 from emporium.shared_kernel.messagebus import MessageBus
 from emporium.shared_kernel.money import Money
@@ -84,6 +85,20 @@ class DjangoPaymentRepository:
             refunded_amount=payment.refunded,
             version=payment.version,
         )
+        # Each refund not yet collected by the unit of work is new: one row each, named by its
+        # event, so the payment's refunds can be listed without reading the outbox.
+        refunds = [
+            rows.Refund(
+                id=event.event_id,
+                payment_id=payment.id,
+                currency=event.amount.currency,
+                amount=event.amount,  # type: ignore[misc]
+                created_at=event.occurred_at,
+            )
+            for event in payment.events
+            if isinstance(event, PaymentRefunded)
+        ]
+        rows.Refund.objects.db_manager(self.uow.using).bulk_create(refunds, ignore_conflicts=True)
         self.uow.track(payment)
 
 

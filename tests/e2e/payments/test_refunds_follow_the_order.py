@@ -12,7 +12,8 @@ from django.core import mail
 from emporium.inventory.models import StockItem, StockMovement
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
-from emporium.payments.models import Payment
+from emporium.payments.models import Payment, Refund
+from emporium.shared_kernel.money import Money
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +134,13 @@ def test_a_partial_refund_leaves_the_order_paid_and_net_sales_drop_by_it(shop, i
 
     assert refund.status_code == 201, refund.content
     assert order_status(shop, order["id"]) == "paid"
+    with tenant_context(shop.acme):
+        [row] = Refund.objects.all()
+    assert (str(row.id), str(row.payment_id), row.amount) == (
+        refund.json()["id"],
+        payment["id"],
+        Money.of("10.00", "USD"),
+    )
     assert stock(shop) == {"mug": (8, 0), "pan": (2, 0)}  # no restock asked
     [notice] = mail.outbox
     assert "Refunded so far: 10.00 USD" in notice.body
