@@ -249,6 +249,13 @@ CALLS = [
         path=order_path("payments/"),
         body=lambda w, r: {**CARD, "cvc": "123"},
     ),
+    Call("api/v1/payments/", "get", everyone(200, **SIGNED_IN)),
+    Call(
+        "api/v1/payments/<uuid:pk>/",
+        "get",
+        everyone(200, **ORDER_OWNER),
+        path=lambda w, r: f"api/v1/payments/{new_payment(w)}/",
+    ),
     Call(
         "api/v1/payments/<uuid:pk>/refunds/",
         "post",

@@ -38,6 +38,8 @@ def order_document(row: rows.Order) -> dict[str, Any]:
         "tax": row.tax.to_dict(),
         "total": row.total.to_dict(),
         "reserved_until": optional_timestamp(row.reserved_until),
+        # The payment that paid it; every attempt is listed by GET /payments/?order=<id>.
+        "payments": [str(row.payment_id)] if row.payment_id else [],
         "created_at": timestamp(row.created_at),
     }
 

@@ -54,6 +54,11 @@ class OrderDocument(serializers.Serializer[dict[str, Any]]):
     tax = MoneyField()
     total = MoneyField()
     reserved_until = TimestampField(allow_null=True)
+    payments = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text="The payment that paid the order (empty until paid); "
+        "every attempt is in GET /api/v1/payments/?order=<id>.",
+    )
     created_at = TimestampField()
 
 

@@ -1,11 +1,12 @@
-"""The payments API of API.md: pay an order, refund a payment."""
+"""The payments API of API.md: pay an order, refund a payment, list and read payments."""
 
 from __future__ import annotations
 
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -16,6 +17,7 @@ from emporium.infrastructure.http.fields import StrictBooleanField, TimestampFie
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
+from emporium.infrastructure.http.pagination import CursorPages
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.payments import bootstrap
 from emporium.payments.adapters.queries import payment_document, visible_payments
@@ -43,6 +45,14 @@ class RefundSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
+class PaymentRefundDocument(serializers.Serializer[dict[str, Any]]):
+    """One refund of a payment."""
+
+    id = serializers.UUIDField()
+    amount = MoneyField()
+    created_at = TimestampField()
+
+
 class PaymentDocument(serializers.Serializer[dict[str, Any]]):
     """A payment as API.md shows it (documentation of the response)."""
 
@@ -54,6 +64,7 @@ class PaymentDocument(serializers.Serializer[dict[str, Any]]):
     brand = serializers.CharField()
     last4 = serializers.CharField()
     refunded_amount = MoneyField()
+    refunds = PaymentRefundDocument(many=True)
     created_at = TimestampField()
 
 
@@ -130,3 +141,60 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
             "payment": payment_document(visible_payments(None).get(pk=pk)),
         }
         return Response(document, status=status.HTTP_201_CREATED)
+
+
+class PaymentPagination(CursorPages):
+    """Pages of payments, newest first."""
+
+    ordering = ("-created_at", "-id")
+
+
+class PaymentFilters(serializers.Serializer[dict[str, Any]]):
+    """The list's query parameters."""
+
+    order = serializers.UUIDField(required=False)
+    status = serializers.ChoiceField(choices=[s.value for s in PaymentStatus], required=False)
+
+
+class PaymentListView(TenantAPIView):
+    """The shop's payments (staff), or the caller's own (customers), newest first."""
+
+    permission_classes = [SignedIn]
+    pagination_class = PaymentPagination
+
+    @extend_schema(
+        operation_id="payments_list",
+        responses={200: PaymentDocument(many=True), **problem_responses(400, 401)},
+        parameters=[
+            OpenApiParameter("order", OpenApiTypes.UUID, description="Only this order's."),
+            OpenApiParameter("status", str, enum=[s.value for s in PaymentStatus]),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        payments = visible_payments(customer_scope(request.user))
+        filters = PaymentFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        if (order := filters.validated_data.get("order")) is not None:
+            payments = payments.filter(order_id=order)
+        if (wanted := filters.validated_data.get("status")) is not None:
+            payments = payments.filter(status=wanted)
+        pages = self.pagination_class()
+        return Response(
+            pages.body([payment_document(row) for row in pages.rows(payments, request)])
+        )
+
+
+class PaymentDetailView(TenantAPIView):
+    """Read one payment: any of the shop's (staff), or one of the caller's own (customers)."""
+
+    permission_classes = [SignedIn]
+
+    @extend_schema(
+        operation_id="payments_retrieve",
+        responses={200: PaymentDocument, **problem_responses(401, 404)},
+    )
+    def get(self, request: Request, pk: UUID) -> Response:
+        row = visible_payments(customer_scope(request.user)).filter(pk=pk).first()
+        if row is None:
+            raise NotFound("No such payment.")
+        return Response(payment_document(row))

@@ -94,8 +94,10 @@ def test_a_good_card_captures_the_total_and_the_order_is_paid(shop) -> None:
         "brand",
         "last4",
         "refunded_amount",
+        "refunds",
         "created_at",
     }
+    assert body["refunds"] == []
     assert body["order_id"] == order["id"]
     assert body["status"] == "captured"
     assert body["method"] == "card"
