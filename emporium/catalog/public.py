@@ -1,6 +1,15 @@
-"""What other contexts may use of the catalog: current offers, product facts, its events."""
+"""What other contexts may use of the catalog: current offers, product facts and names, its
+events."""
 
-from emporium.catalog.adapters.offers import Offer, current_offers, product_exists, product_status
+from emporium.catalog.adapters.offers import (
+    Offer,
+    current_offers,
+    has_products,
+    product_exists,
+    product_names,
+    product_status,
+    products_named,
+)
 from emporium.catalog.domain.events import (
     ProductArchived,
     ProductCreated,
@@ -17,6 +26,9 @@ __all__ = [
     "ProductPriceChanged",
     "ProductPublished",
     "current_offers",
+    "has_products",
     "product_exists",
+    "product_names",
     "product_status",
+    "products_named",
 ]

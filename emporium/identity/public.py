@@ -1,5 +1,7 @@
-"""What other contexts may use of identity: permissions, who manages the shop, events, signals."""
+"""What other contexts may use of identity: permissions, who manages the shop, who an account
+is (e-mail and name), events, signals."""
 
+from emporium.identity.adapters.directory import AccountCard, account_cards, accounts_matching
 from emporium.identity.api.permissions import Owner, ShopStaff, SignedIn, roles
 from emporium.identity.domain.events import CustomerRegistered
 from emporium.identity.domain.roles import Role
@@ -7,13 +9,16 @@ from emporium.identity.models import account_email, account_of, customer_scope, 
 from emporium.identity.signals import customer_registered
 
 __all__ = [
+    "AccountCard",
     "CustomerRegistered",
     "Owner",
     "Role",
     "ShopStaff",
     "SignedIn",
+    "account_cards",
     "account_email",
     "account_of",
+    "accounts_matching",
     "customer_registered",
     "customer_scope",
     "manages_shop",

@@ -1,4 +1,4 @@
-"""Answers about products that other contexts need: current offers, existence and status."""
+"""Answers about products that other contexts need: current offers, existence, status, names."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def current_offers(product_ids: Iterable[UUID]) -> dict[UUID, Offer]:
     return {row.id: Offer(row.name, row.price) for row in found}
 
 
+def has_products() -> bool:
+    """Return whether the current tenant has any product, whatever its status."""
+    return rows.Product.objects.exists()
+
+
 def product_exists(product_id: UUID) -> bool:
     """Return whether the product exists in the current tenant, whatever its status."""
     return rows.Product.objects.filter(pk=product_id).exists()
@@ -38,3 +43,19 @@ def product_exists(product_id: UUID) -> bool:
 def product_status(product_id: UUID) -> str | None:
     """Return the product's status in the current tenant, or None if there is no such product."""
     return rows.Product.objects.filter(pk=product_id).values_list("status", flat=True).first()
+
+
+def product_names(product_ids: Iterable[UUID]) -> dict[UUID, str]:
+    """Return the name of each of the current tenant's products in ``product_ids``, whatever
+    its status, in one query; an id of no product here is absent."""
+    ids = set(product_ids)
+    if not ids:
+        return {}
+    return dict(rows.Product.objects.filter(pk__in=ids).values_list("id", "name"))
+
+
+def products_named(text: str) -> dict[UUID, str]:
+    """Return the id and name of the current tenant's products whose name contains ``text``
+    (any case; every product for ""), whatever their status, in one query, by name."""
+    found = rows.Product.objects.filter(name__icontains=text.strip()).order_by("name")
+    return dict(found.values_list("id", "name"))
