@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db import models
 from django.db.models.fields.related import RelatedField
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
@@ -57,6 +58,17 @@ class TenantModelAdmin(admin.ModelAdmin, Generic[M]):  # type: ignore[type-arg]
         require_tenant()  # the scoped manager filters by it; without one, nothing is shown
         return super().get_queryset(request)
 
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
+        changelist = super().get_changelist_instance(request)
+        # Evaluates the page's queryset once; the template iterates the same cached rows.
+        self.describe_rows(request, list(changelist.result_list))
+        return changelist
+
+    def describe_rows(self, request: HttpRequest, rows: list[M]) -> None:
+        """Attach to the rows of a changelist's page what its columns show of other contexts
+        (names, e-mails), asking each context once for the whole page, never once per row.
+        Nothing by default."""
+
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> M:
         obj: M | None = super().get_object(request, object_id, from_field)
         if obj is None:
@@ -93,3 +105,24 @@ class TenantModelAdmin(admin.ModelAdmin, Generic[M]):  # type: ignore[type-arg]
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ReadOnlyTenantInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Rows that belong to a tenant's object, shown read-only on its page to its owners and
+    staff (Django's own inline permissions ask model permissions, which only operators hold).
+    The rows come from the scoped manager of the inline's model."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return serves_shop_staff(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

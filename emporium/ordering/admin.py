@@ -1,48 +1,87 @@
-"""Orders in the back office: read-only, with their lines and history; actions use the use cases."""
+"""Orders in the back office: read-only, with their customer, lines, amounts and history;
+actions use the use cases.
+
+Customers are identity's accounts, read through ``identity.public`` once per page. The payment
+is shown by the id the order keeps (ordering does not import payments); the payments admin
+links back to the order.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
+from emporium.identity.public import AccountCard, account_cards, accounts_matching
 from emporium.infrastructure.admin_actions import run_each
-from emporium.multitenancy.admin_base import TenantModelAdmin
+from emporium.infrastructure.admin_display import money_text
+from emporium.multitenancy.admin_base import ReadOnlyTenantInline, TenantModelAdmin
 from emporium.ordering import bootstrap
 from emporium.ordering.application.use_cases import CancelOrder, FulfilOrder
 from emporium.ordering.domain.order import CancelReason
 from emporium.ordering.models import Order, OrderEvent, OrderLine
 
 
-class OrderLineInline(admin.TabularInline):  # type: ignore[type-arg]
+class OrderLineInline(ReadOnlyTenantInline):
     model = OrderLine
-    fields = ("position", "name", "product_id", "quantity", "unit_price")
+    fields = ("name", "product_id", "quantity", "price_each", "line_total")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
+    ordering = ("position",)
+    verbose_name_plural = "lines (name and price as ordered)"
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    @admin.display(description="unit price")
+    def price_each(self, line: OrderLine) -> str:
+        return money_text(line.unit_price)
+
+    @admin.display(description="line total")
+    def line_total(self, line: OrderLine) -> str:
+        return money_text(line.unit_price * line.quantity)
 
 
 @admin.register(Order)
 class OrderAdmin(TenantModelAdmin[Order]):
-    list_display = ("id", "status", "total", "customer_id", "created_at", "reserved_until")
-    list_filter = ("status",)
-    search_fields = ("id", "customer_id")
+    list_display = ("id", "customer", "customer_name", "status", "amount", "created_at", "paid_at")
+    list_filter = ("status", "created_at")
+    # Also by the customer's e-mail or name: get_search_results asks identity for the ids.
+    search_fields = ("id", "payment_id")
+    search_help_text = "Order id, payment id, or the customer's e-mail or name."
     ordering = ("-created_at",)
     inlines = (OrderLineInline,)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "id",
+                    "status",
+                    "customer",
+                    "customer_name",
+                    "created_at",
+                    "reserved_until",
+                )
+            },
+        ),
+        ("Amounts", {"fields": ("subtotal_text", "tax_rate", "tax_text", "amount")}),
+        ("Payment", {"fields": ("payment", "paid_at", "cancel_reason")}),
+        ("History", {"fields": ("history",)}),
+    )
     readonly_fields = (
-        "id", "status", "customer_id", "currency", "tax_rate", "subtotal", "tax", "total",
-        "reserved_until", "payment_id", "paid_at", "cancel_reason", "created_at", "history",
+        "id", "status", "customer", "customer_name", "created_at", "reserved_until",
+        "subtotal_text", "tax_rate", "tax_text", "amount", "payment", "paid_at", "cancel_reason",
+        "history",
     )  # fmt: skip
-    fields = readonly_fields
     actions = ("cancel", "fulfil")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
+        return False  # nothing is edited here; the actions go through the use cases
 
     def has_delete_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
         return False
@@ -51,6 +90,48 @@ class OrderAdmin(TenantModelAdmin[Order]):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def describe_rows(self, request: HttpRequest, rows: list[Order]) -> None:
+        cards = account_cards({row.customer_id for row in rows})
+        for row in rows:
+            row.customer_card = cards.get(row.customer_id)  # type: ignore[attr-defined]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Order], search_term: str
+    ) -> tuple[QuerySet[Order], bool]:
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        customers = accounts_matching(search_term)
+        if customers:
+            found = found | queryset.filter(customer_id__in=customers)
+        return found, may_have_duplicates
+
+    @admin.display(description="customer")
+    def customer(self, order: Order) -> str:
+        card = _card(order)
+        return card.email if card else str(order.customer_id)
+
+    @admin.display(description="name")
+    def customer_name(self, order: Order) -> str:
+        card = _card(order)
+        return (card.name if card else "") or "-"
+
+    @admin.display(description="total", ordering="total")
+    def amount(self, order: Order) -> str:
+        return money_text(order.total)
+
+    @admin.display(description="subtotal")
+    def subtotal_text(self, order: Order) -> str:
+        return money_text(order.subtotal)
+
+    @admin.display(description="tax")
+    def tax_text(self, order: Order) -> str:
+        return money_text(order.tax)
+
+    @admin.display(description="payment")
+    def payment(self, order: Order) -> str:
+        if order.payment_id is None:
+            return "-"
+        return _payment_link(order.payment_id)
 
     @admin.display(description="history")
     def history(self, obj: Order) -> str:
@@ -68,3 +149,20 @@ class OrderAdmin(TenantModelAdmin[Order]):
     @admin.action(description="Mark the selected paid orders fulfilled")
     def fulfil(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         run_each(request, queryset, lambda pk: bootstrap.fulfil_order(FulfilOrder(pk)))
+
+
+def _card(order: Order) -> AccountCard | None:
+    """Return the customer's card: the page's (filled once by describe_rows), else asked."""
+    if not hasattr(order, "customer_card"):
+        order.customer_card = account_cards([order.customer_id]).get(order.customer_id)  # type: ignore[attr-defined]
+    card: AccountCard | None = order.customer_card  # type: ignore[attr-defined]
+    return card
+
+
+def _payment_link(payment_id: UUID) -> str:
+    """Return the payment's id, linked to its page in the back office when it has one there."""
+    try:
+        url = reverse("admin:payments_payment_change", args=[payment_id])
+    except NoReverseMatch:
+        return str(payment_id)
+    return format_html('<a href="{}">{}</a>', url, payment_id)
