@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from emporium.infrastructure.bus import message_bus
 from emporium.multitenancy.context import require_tenant
 from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
@@ -24,9 +26,17 @@ def reactivate_tenant(cmd: use_cases.ReactivateTenant) -> Tenant:
     return use_cases.reactivate_tenant(cmd, DjangoTenancyUnitOfWork(message_bus()))
 
 
-def change_settings(cmd: use_cases.ChangeSettings) -> Tenant:
-    """Change a tenant's name and settings on the app's connection, in the request's transaction."""
-    return use_cases.change_settings(cmd, DjangoTenancyUnitOfWork(message_bus(), using="default"))
+def change_settings(
+    cmd: use_cases.ChangeSettings, currency_in_use: Callable[[], bool] = lambda: False
+) -> Tenant:
+    """Change a tenant's name and settings on the app's connection, in the request's transaction.
+
+    ``currency_in_use`` answers whether anything is priced in the shop's currency yet; the
+    caller that knows the shop's products and orders passes it (tenancy knows neither).
+    """
+    return use_cases.change_settings(
+        cmd, DjangoTenancyUnitOfWork(message_bus(), using="default"), currency_in_use
+    )
 
 
 def list_tenants() -> list[Tenant]:

@@ -10,15 +10,22 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from emporium.catalog import public as catalog
 from emporium.identity.public import Owner
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.multitenancy.context import require_tenant
+from emporium.ordering import public as ordering
 from emporium.payments.public import available_methods
 from emporium.shared_kernel.money import CURRENCIES
 from emporium.tenancy import bootstrap
 from emporium.tenancy.application.use_cases import ChangeSettings
 from emporium.tenancy.domain.tenant import Tenant
+
+
+def currency_in_use() -> bool:
+    """Return whether anything is priced in the shop's currency: a product or an order."""
+    return catalog.has_products() or ordering.has_orders()
 
 
 def available_payment_methods() -> list[str]:
@@ -86,4 +93,4 @@ class SettingsView(TenantAPIView):
             tax_rate=values.get("tax_rate"),
             payment_methods=tuple(dict.fromkeys(methods)) if methods is not None else None,
         )
-        return Response(self._body(bootstrap.change_settings(cmd)))
+        return Response(self._body(bootstrap.change_settings(cmd, currency_in_use)))

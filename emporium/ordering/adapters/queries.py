@@ -19,6 +19,11 @@ def visible_orders(customer_id: UUID | None) -> QuerySet[rows.Order]:
     return orders if customer_id is None else orders.filter(customer_id=customer_id)
 
 
+def has_orders() -> bool:
+    """Return whether the current tenant has any order, whatever its status."""
+    return rows.Order.objects.exists()
+
+
 def order_document(row: rows.Order) -> dict[str, Any]:
     """Return the order as API.md shows it."""
     return {

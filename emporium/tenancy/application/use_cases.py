@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -90,10 +91,29 @@ class ChangeSettings:
     payment_methods: tuple[str, ...] | None = None
 
 
-def change_settings(cmd: ChangeSettings, uow: TenancyUnitOfWork) -> Tenant:
-    """Change a tenant's name and commercial settings (owners only, checked by the caller)."""
+def change_settings(
+    cmd: ChangeSettings,
+    uow: TenancyUnitOfWork,
+    currency_in_use: Callable[[], bool] = lambda: False,
+) -> Tenant:
+    """Change a tenant's name and commercial settings (owners only, checked by the caller).
+
+    The currency changes only while nothing is priced in it yet (``currency_in_use``): prices,
+    orders, payments and sales figures are all in the shop's one currency, and converting them
+    would need exchange rates (ADR 0014).
+    """
     with uow:
         tenant = _load(uow, cmd.slug)
+        if (
+            cmd.currency is not None
+            and cmd.currency != tenant.settings.currency
+            and currency_in_use()
+        ):
+            raise BusinessRuleViolation(
+                f"The shop already has products or orders in {tenant.settings.currency}; "
+                "its currency can no longer change.",
+                code="currency-in-use",
+            )
         if cmd.name is not None:
             tenant.rename(cmd.name)
         changes = {

@@ -8,6 +8,7 @@ from django.test import Client
 from emporium.identity.adapters.tokens import issue_token
 from emporium.identity.models import User
 from emporium.multitenancy.context import tenant_context
+from tests.e2e.ordering.conftest import make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,34 @@ def test_invalid_changes_are_400_and_change_nothing(tokens, body, field) -> None
 
 def test_webhook_secret_is_never_shown(tokens) -> None:
     assert "webhook" not in call("get", tokens["owner@acme.example"]).content.decode()
+
+
+def test_the_currency_is_fixed_once_a_product_or_an_order_is_priced_in_it(
+    tokens, acme_and_globex
+) -> None:
+    owner = tokens["owner@acme.example"]
+    fresh = call("patch", owner, body={"currency": "EUR"})
+    assert fresh.status_code == 200  # nothing priced yet: a new shop picks its currency
+    back = call("patch", owner, body={"currency": "USD"})
+    assert back.status_code == 200
+    make_product(acme_and_globex[0], "Mug", "9.50", stock=1)
+
+    refused = call("patch", owner, body={"currency": "EUR", "name": "Acme Euro"})
+
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "type": "https://emporium.example/problems/currency-in-use",
+        "title": "Business rule violated",
+        "status": 422,
+        "detail": "The shop already has products or orders in USD; its currency can no longer "
+        "change.",
+    }
+    assert call("get", owner).json() == {
+        "name": "Acme Inc.",
+        "currency": "USD",
+        "tax_rate": "8.00",
+        "payment_methods": ["card"],
+    }
+    # The same currency again is no change, and the rest of the body still applies.
+    same = call("patch", owner, body={"currency": "USD", "tax_rate": "10.00"})
+    assert (same.status_code, same.json()["tax_rate"]) == (200, "10.00")

@@ -6,8 +6,10 @@ import pytest
 
 from emporium.shared_kernel.errors import BusinessRuleViolation, NotFound
 from emporium.tenancy.application.use_cases import (
+    ChangeSettings,
     CreateTenant,
     SuspendTenant,
+    change_settings,
     create_tenant,
     suspend_tenant,
 )
@@ -91,3 +93,36 @@ def test_suspend_tenant_changes_status_and_publishes() -> None:
 
     assert tenant.status is TenantStatus.SUSPENDED
     assert [e.type for e in uow.outbox][-1] == "tenancy.tenant_suspended"
+
+
+@pytest.mark.parametrize("in_use", [False, True])
+def test_the_currency_changes_only_while_nothing_is_priced_in_it(in_use: bool) -> None:
+    uow = FakeTenancyUnitOfWork()
+    create_tenant(CreateTenant(slug="acme", name="Acme", currency="USD"), uow)
+    before = len(uow.outbox)
+
+    def change() -> Tenant:
+        return change_settings(
+            ChangeSettings(slug="acme", currency="EUR", name="Acme EU"), uow, lambda: in_use
+        )
+
+    if in_use:
+        with pytest.raises(BusinessRuleViolation) as refused:
+            change()
+        assert refused.value.code == "currency-in-use"
+        assert (uow.tenants.rows["acme"].settings.currency, uow.tenants.rows["acme"].name) == (
+            "USD",
+            "Acme",
+        )
+        assert len(uow.outbox) == before
+    else:
+        assert change().settings.currency == "EUR"
+
+
+def test_the_same_currency_again_is_no_change_even_when_in_use() -> None:
+    uow = FakeTenancyUnitOfWork()
+    create_tenant(CreateTenant(slug="acme", name="Acme", currency="USD"), uow)
+
+    tenant = change_settings(ChangeSettings(slug="acme", currency="USD"), uow, lambda: True)
+
+    assert tenant.settings.currency == "USD"
