@@ -2,7 +2,7 @@
 
 from emporium.ordering.adapters.history import order_history, order_history_size
 from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
-from emporium.ordering.adapters.queries import has_orders
+from emporium.ordering.adapters.queries import has_orders, order_customer
 from emporium.ordering.application.record_refund import RecordRefund
 from emporium.ordering.bootstrap import mark_order_paid
 from emporium.ordering.bootstrap import record_refund as record_order_refund
@@ -29,6 +29,7 @@ __all__ = [
     "lock_order_to_pay",
     "mark_order_paid",
     "order_cancelled",
+    "order_customer",
     "order_fulfilled",
     "order_history",
     "order_history_size",

@@ -19,6 +19,11 @@ def visible_orders(customer_id: UUID | None) -> QuerySet[rows.Order]:
     return orders if customer_id is None else orders.filter(customer_id=customer_id)
 
 
+def order_customer(order_id: UUID) -> UUID | None:
+    """Return the customer of the current tenant's order, or None if there is no such order."""
+    return rows.Order.objects.filter(pk=order_id).values_list("customer_id", flat=True).first()
+
+
 def has_orders() -> bool:
     """Return whether the current tenant has any order, whatever its status."""
     return rows.Order.objects.exists()

@@ -8,7 +8,7 @@ from uuid import UUID
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +19,7 @@ from emporium.infrastructure.http.money import MoneyField
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.pagination import CursorPages
 from emporium.infrastructure.http.views import TenantAPIView
+from emporium.ordering import public as ordering
 from emporium.payments import bootstrap
 from emporium.payments.adapters.queries import payment_document, visible_payments
 from emporium.payments.application.pay_order import PayOrder
@@ -96,9 +97,16 @@ class PayOrderView(IdempotentCreateMixin, TenantAPIView):
         },
     )
     def post(self, request: Request, pk: UUID) -> Response:
+        account = account_of(request.user)
+        # The order of checks: someone else's order is 404 (403 for the shop's staff) before
+        # the body is read, and before the use case's lock could tell a stranger it is in flight.
+        customer = ordering.order_customer(pk)
+        if customer is None or (customer != account.pk and not manages_shop(account)):
+            raise NotFound("No such order.")
+        if customer != account.pk:
+            raise PermissionDenied("Only the order's customer may pay it.")
         body = PayOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        account = account_of(request.user)
         payment = bootstrap.pay_order(
             PayOrder(
                 order_id=pk,

@@ -235,6 +235,20 @@ def test_an_unknown_or_disabled_method_is_422(shop) -> None:
     assert payments(shop) == []
 
 
+@pytest.mark.parametrize("body", [card(), {"method": 42}, [], {"method": "card", "cvc": None}])
+def test_another_customers_order_is_404_staff_403_anonymous_401_whatever_the_body(
+    shop, body
+) -> None:
+    order = place(shop)
+
+    assert pay(shop, order["id"], body, who="bob").status_code == 404
+    assert pay(shop, order["id"], body, who="staff").status_code == 403
+    assert pay(shop, order["id"], body, who="").status_code == 401
+    assert pay(shop, order["id"], body, who="globex").status_code == 401
+    assert payments(shop) == []
+    assert order_status(shop, order["id"]) == "confirmed"
+
+
 def test_another_customers_order_is_404_staff_403_anonymous_401(shop) -> None:
     order = place(shop)
 
