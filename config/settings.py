@@ -324,6 +324,10 @@ REST_FRAMEWORK = {
         "auth": env.get("EMPORIUM_THROTTLE_AUTH", "60/min"),
         "writes": env.get("EMPORIUM_THROTTLE_WRITES", "1000/min"),
     },
+    # How many proxies in front of the servers append to X-Forwarded-For. With 0 the client's
+    # address is the connection's: a client cannot pick its own per-IP throttle bucket by
+    # sending the header. Behind one balancer, set EMPORIUM_TRUSTED_PROXIES=1.
+    "NUM_PROXIES": _int("EMPORIUM_TRUSTED_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Emporium API",
