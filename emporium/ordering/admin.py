@@ -2,14 +2,13 @@
 actions use the use cases.
 
 Customers are identity's accounts, read through ``identity.public`` once per page. The payment
-is shown by the id the order keeps (ordering does not import payments); the payments admin
-links back to the order.
+is shown by the id the order keeps, linked by URL to the payments admin (ordering does not
+import payments), which links back to the order.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -129,9 +128,7 @@ class OrderAdmin(TenantModelAdmin[Order]):
 
     @admin.display(description="payment")
     def payment(self, order: Order) -> str:
-        if order.payment_id is None:
-            return "-"
-        return _payment_link(order.payment_id)
+        return _payment_links(order)
 
     @admin.display(description="history")
     def history(self, obj: Order) -> str:
@@ -159,10 +156,18 @@ def _card(order: Order) -> AccountCard | None:
     return card
 
 
-def _payment_link(payment_id: UUID) -> str:
-    """Return the payment's id, linked to its page in the back office when it has one there."""
+def _payment_links(order: Order) -> str:
+    """Return the id of the payment that paid the order, linked to its page, and a link to every
+    payment of the order (declined ones too) in the payments' list, when the back office has it."""
     try:
-        url = reverse("admin:payments_payment_change", args=[payment_id])
+        every = reverse("admin:payments_payment_changelist")
     except NoReverseMatch:
-        return str(payment_id)
-    return format_html('<a href="{}">{}</a>', url, payment_id)
+        return str(order.payment_id or "-")
+    if order.payment_id is None:
+        paid = "not paid"
+    else:
+        url = reverse("admin:payments_payment_change", args=[order.payment_id])
+        paid = format_html('<a href="{}">{}</a>', url, order.payment_id)
+    return format_html(
+        '{} (<a href="{}?order_id={}">every payment of this order</a>)', paid, every, order.pk
+    )

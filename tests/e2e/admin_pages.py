@@ -10,7 +10,7 @@ from django.http import HttpResponse
 
 
 def _text(cell: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split())
 
 
 def changelist_rows(response: HttpResponse) -> list[list[str]]:

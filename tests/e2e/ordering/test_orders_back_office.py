@@ -126,7 +126,11 @@ def test_the_order_page_shows_its_customer_lines_and_amounts(shop, staff_client)
         "3.73 USD",
         "50.33 USD",
     )
-    assert (fields["payment"], fields["paid_at"]) == ("-", "-")
+    assert (fields["payment"], fields["paid_at"]) == (
+        "not paid (every payment of this order)",
+        "-",
+    )
+    assert f'href="/admin/payments/payment/?order_id={order}"' in page.text
     assert fields["history"] == "1. ordering.order_placed"
     assert fields["reserved_until"] != "-"
 
