@@ -22,13 +22,25 @@ def snake_case(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
+def rfc3339(moment: datetime) -> str:
+    """Return an aware instant as every API and event writes one: RFC 3339 in UTC with ``Z``.
+
+    Microseconds are written when there are any (``2026-11-25T12:03:09.250000Z``).
+    """
+    if moment.utcoffset() is None:
+        raise ValueError(f"{moment!r} has no time zone")
+    return moment.astimezone(UTC).isoformat().removesuffix("+00:00") + "Z"
+
+
 def to_jsonable(value: Any) -> Any:
     """Return ``value`` as JSON-safe data; raise TypeError for a type JSON cannot carry."""
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, UUID | Decimal):
         return str(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
@@ -110,7 +122,7 @@ class EventEnvelope:
         return {
             "id": str(self.id),
             "type": self.type,
-            "occurred_at": self.occurred_at.isoformat(),
+            "occurred_at": rfc3339(self.occurred_at),
             "tenant": self.tenant,
             "aggregate_id": self.aggregate_id,
             "aggregate_version": self.aggregate_version,

@@ -468,7 +468,7 @@ def test_the_envelope_and_exchange_are_the_guides() -> None:
     assert f"topic exchange `{EXCHANGE_NAME}`" in text
     keys = re.findall(r'"(\w+)":', text.split("```json", 1)[1].split("```", 1)[0])
     assert keys == list(envelope)
-    assert envelope["occurred_at"] == "2026-11-25T12:03:09.250000+00:00"
+    assert envelope["occurred_at"] == "2026-11-25T12:03:09.250000Z"
     assert f'"occurred_at": "{envelope["occurred_at"]}"' in text
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rest_framework import serializers
+
+from emporium.shared_kernel.events import rfc3339
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -40,12 +42,8 @@ class StrictEmailField(StrictCharField, serializers.EmailField):
 
 
 def timestamp(value: datetime) -> str:
-    """Return ``value`` as every API document writes an instant: RFC 3339 in UTC, with ``Z``.
-
-    Microseconds are written when there are any, as DRF's ``DateTimeField`` writes them.
-    """
-    text = value.astimezone(UTC).isoformat()
-    return text.removesuffix("+00:00") + "Z"
+    """Return ``value`` as every API document and event writes an instant: RFC 3339, UTC, ``Z``."""
+    return rfc3339(value)
 
 
 def optional_timestamp(value: datetime | None) -> str | None:

@@ -301,7 +301,7 @@ def test_confirm_places_the_order_and_records_order_placed() -> None:
         # 20.05 x 8 % = 1.604 -> 1.60.
         "tax": {"amount": "1.60", "currency": "USD"},
         "total": {"amount": "21.65", "currency": "USD"},
-        "reserved_until": "2030-01-01T12:15:00+00:00",
+        "reserved_until": "2030-01-01T12:15:00Z",
     }
 
 
@@ -422,7 +422,7 @@ def test_mark_paid_records_order_paid_and_fulfilment_requested() -> None:
         "customer_id": str(CUSTOMER),
         "payment_id": str(PAYMENT),
         "total": {"amount": "20.52", "currency": "USD"},
-        "paid_at": "2030-01-01T12:05:00+00:00",
+        "paid_at": "2030-01-01T12:05:00Z",
     }
     assert (fulfilment.type, fulfilment.aggregate_version) == (
         "ordering.fulfilment_requested",

@@ -39,7 +39,7 @@ def test_a_full_refund_makes_a_paid_order_refunded() -> None:
         "refunded_total": {"amount": "20.52", "currency": "USD"},
         "fully": True,
         "restocked": True,
-        "refunded_at": "2030-01-03T12:00:00+00:00",
+        "refunded_at": "2030-01-03T12:00:00Z",
     }
 
 

@@ -152,7 +152,7 @@ def test_the_order_placed_event_is_committed_after_the_stock_events_then_handled
         "subtotal": {"amount": "53.90", "currency": "USD"},
         "tax": {"amount": "4.31", "currency": "USD"},
         "total": {"amount": "58.21", "currency": "USD"},
-        "reserved_until": "2026-11-25T12:15:00+00:00",
+        "reserved_until": "2026-11-25T12:15:00Z",
     }
     assert [event.event_id for event in shop.handled] == [placed.id]
 

@@ -117,7 +117,7 @@ def test_payload_holds_only_the_subclass_fields_as_json_safe_values() -> None:
         "customer_id": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
         "total": {"amount": 2499, "currency": "EUR"},
         "lines": [
-            {"sku": "MUG-1", "unit_price": "12.495", "at": "2025-03-14T09:26:53.589793+00:00"}
+            {"sku": "MUG-1", "unit_price": "12.495", "at": "2025-03-14T09:26:53.589793Z"}
         ],
     }
 
@@ -152,7 +152,7 @@ def test_envelope_json_is_compact_utf8_with_exactly_the_contract_keys() -> None:
         body
         == (
             '{"id":"6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f","type":"catalog.sku_changed",'
-            '"occurred_at":"2025-03-14T09:26:53.589793+00:00","tenant":"acme",'
+            '"occurred_at":"2025-03-14T09:26:53.589793Z","tenant":"acme",'
             '"aggregate_id":"p-7","aggregate_version":3,"payload":{"sku":"Café"}}'
         ).encode()
     )
