@@ -116,9 +116,7 @@ def test_payload_holds_only_the_subclass_fields_as_json_safe_values() -> None:
     assert placed().payload() == {
         "customer_id": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
         "total": {"amount": 2499, "currency": "EUR"},
-        "lines": [
-            {"sku": "MUG-1", "unit_price": "12.495", "at": "2025-03-14T09:26:53.589793Z"}
-        ],
+        "lines": [{"sku": "MUG-1", "unit_price": "12.495", "at": "2025-03-14T09:26:53.589793Z"}],
     }
 
 
