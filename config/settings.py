@@ -403,8 +403,12 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own defaults give "django" a plain console handler (under DEBUG) and keep
+    # "django.server" to itself: naming them here drops those handlers, so every line goes
+    # once, as JSON, through the root.
     "loggers": {
-        "django.server": {"level": "INFO"},
+        "django": {"level": "INFO"},
+        "django.server": {"level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
     },
 }
