@@ -1,6 +1,7 @@
 """What other contexts may use of identity: permissions, who manages the shop, who an account
 is (e-mail and name), events, signals."""
 
+from emporium.identity.adapters.customer_columns import CustomerColumns
 from emporium.identity.adapters.directory import AccountCard, account_cards, accounts_matching
 from emporium.identity.api.permissions import Owner, ShopStaff, SignedIn, roles
 from emporium.identity.domain.events import CustomerRegistered
@@ -10,6 +11,7 @@ from emporium.identity.signals import customer_registered
 
 __all__ = [
     "AccountCard",
+    "CustomerColumns",
     "CustomerRegistered",
     "Owner",
     "Role",

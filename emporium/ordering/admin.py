@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from emporium.identity.public import AccountCard, account_cards, accounts_matching
+from emporium.identity.public import CustomerColumns
 from emporium.infrastructure.admin_actions import run_each
 from emporium.infrastructure.admin_display import money_text
 from emporium.multitenancy.admin_base import ReadOnlyTenantInline, TenantModelAdmin
@@ -43,7 +43,7 @@ class OrderLineInline(ReadOnlyTenantInline):
 
 
 @admin.register(Order)
-class OrderAdmin(TenantModelAdmin[Order]):
+class OrderAdmin(CustomerColumns, TenantModelAdmin[Order]):
     list_display = ("id", "customer", "customer_name", "status", "amount", "created_at", "paid_at")
     list_filter = ("status", "created_at")
     # Also by the customer's e-mail or name: get_search_results asks identity for the ids.
@@ -90,30 +90,6 @@ class OrderAdmin(TenantModelAdmin[Order]):
         actions.pop("delete_selected", None)
         return actions
 
-    def describe_rows(self, request: HttpRequest, rows: list[Order]) -> None:
-        cards = account_cards({row.customer_id for row in rows})
-        for row in rows:
-            row.customer_card = cards.get(row.customer_id)  # type: ignore[attr-defined]
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Order], search_term: str
-    ) -> tuple[QuerySet[Order], bool]:
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        customers = accounts_matching(search_term)
-        if customers:
-            found = found | queryset.filter(customer_id__in=customers)
-        return found, may_have_duplicates
-
-    @admin.display(description="customer")
-    def customer(self, order: Order) -> str:
-        card = _card(order)
-        return card.email if card else str(order.customer_id)
-
-    @admin.display(description="name")
-    def customer_name(self, order: Order) -> str:
-        card = _card(order)
-        return (card.name if card else "") or "-"
-
     @admin.display(description="total", ordering="total")
     def amount(self, order: Order) -> str:
         return money_text(order.total)
@@ -146,14 +122,6 @@ class OrderAdmin(TenantModelAdmin[Order]):
     @admin.action(description="Mark the selected paid orders fulfilled")
     def fulfil(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         run_each(request, queryset, lambda pk: bootstrap.fulfil_order(FulfilOrder(pk)))
-
-
-def _card(order: Order) -> AccountCard | None:
-    """Return the customer's card: the page's (filled once by describe_rows), else asked."""
-    if not hasattr(order, "customer_card"):
-        order.customer_card = account_cards([order.customer_id]).get(order.customer_id)  # type: ignore[attr-defined]
-    card: AccountCard | None = order.customer_card  # type: ignore[attr-defined]
-    return card
 
 
 def _payment_links(order: Order) -> str:

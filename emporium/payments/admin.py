@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from emporium.identity.public import AccountCard, account_cards, accounts_matching
+from emporium.identity.public import CustomerColumns
 from emporium.infrastructure.admin_actions import run_each
 from emporium.infrastructure.admin_display import money_text
 from emporium.multitenancy.admin_base import ReadOnlyTenantInline, TenantModelAdmin
@@ -36,7 +36,7 @@ class RefundInline(ReadOnlyTenantInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(TenantModelAdmin[Payment]):
+class PaymentAdmin(CustomerColumns, TenantModelAdmin[Payment]):
     list_display = (
         "id", "order", "customer", "method", "status", "amount_text", "refunded_text", "card",
         "created_at",
@@ -67,33 +67,9 @@ class PaymentAdmin(TenantModelAdmin[Payment]):
         actions.pop("delete_selected", None)
         return actions
 
-    def describe_rows(self, request: HttpRequest, rows: list[Payment]) -> None:
-        cards = account_cards({row.customer_id for row in rows})
-        for row in rows:
-            row.customer_card = cards.get(row.customer_id)  # type: ignore[attr-defined]
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Payment], search_term: str
-    ) -> tuple[QuerySet[Payment], bool]:
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        customers = accounts_matching(search_term)
-        if customers:
-            found = found | queryset.filter(customer_id__in=customers)
-        return found, may_have_duplicates
-
     @admin.display(description="order")
     def order(self, payment: Payment) -> str:
         return _order_link(payment.order_id)
-
-    @admin.display(description="customer")
-    def customer(self, payment: Payment) -> str:
-        card = _card(payment)
-        return card.email if card else str(payment.customer_id)
-
-    @admin.display(description="name")
-    def customer_name(self, payment: Payment) -> str:
-        card = _card(payment)
-        return (card.name if card else "") or "-"
 
     @admin.display(description="amount", ordering="amount")
     def amount_text(self, payment: Payment) -> str:
@@ -114,15 +90,6 @@ class PaymentAdmin(TenantModelAdmin[Payment]):
             queryset,
             lambda pk: bootstrap.refund_payment(RefundPayment(payment_id=pk, amount=None)),
         )
-
-
-def _card(payment: Payment) -> AccountCard | None:
-    """Return the customer's card: the page's (filled once by describe_rows), else asked."""
-    if not hasattr(payment, "customer_card"):
-        cards = account_cards([payment.customer_id])
-        payment.customer_card = cards.get(payment.customer_id)  # type: ignore[attr-defined]
-    card: AccountCard | None = payment.customer_card  # type: ignore[attr-defined]
-    return card
 
 
 def _order_link(order_id: UUID) -> str:
