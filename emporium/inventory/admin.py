@@ -229,16 +229,7 @@ class StockMovementAdmin(ByProduct):
     search_fields = ("product_id", "reference")
     search_help_text = "The product's name or id, or the reference (an order's id)."
     ordering = ("-created_at", "-id")
-    fields = readonly_fields = (
-        "created_at",
-        "product",
-        "kind",
-        "on_hand_delta",
-        "reserved_delta",
-        "on_hand_after",
-        "reserved_after",
-        "reference",
-    )
+    fields = readonly_fields = list_display  # a ledger line's page shows what its row shows
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
