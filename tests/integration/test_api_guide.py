@@ -14,6 +14,7 @@ import importlib
 import json
 import pkgutil
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -29,6 +30,8 @@ from drf_spectacular.generators import SchemaGenerator
 import emporium
 from emporium.demo import seed as demo_seed
 from emporium.demo.catalog_data import CATEGORIES, PRODUCTS
+from emporium.demo.history import CARD_NUMBER
+from emporium.demo.plan import CUSTOMERS, DAYS, Act, PlannedOrder
 from emporium.infrastructure.http import idempotency, pagination, problems
 from emporium.infrastructure.http.fields import timestamp
 from emporium.infrastructure.messaging.topology import EXCHANGE_NAME
@@ -426,7 +429,40 @@ def test_the_demo_data_is_the_guides() -> None:
     text = flat(section("Demo data"))
     assert len(CATEGORIES) == 3
     assert "three categories" in text
-    assert f"{len(PRODUCTS)} published products with {demo_seed.STOCK_PER_PRODUCT} units" in text
+    stock = demo_seed.STOCK_PER_PRODUCT
+    assert f"{len(PRODUCTS)} published products, {stock} units of each counted" in text
+    # The history: its days, its customers, how many orders, and the stock it leaves.
+    assert f"the {DAYS} UTC days before the day the seed ran" in text
+    others = ", ".join(f"`{name}@`" for name in CUSTOMERS[1:-1])
+    assert f"({others} and `{CUSTOMERS[-1]}@<slug>.example`)" in text
+    assert f"`{CUSTOMERS[0]}@<slug>.example`" in text
+    assert f"the card `{CARD_NUMBER}`" in text
+    plans = demo_seed.plans(date(2026, 12, 3))  # the day moves the history, nothing else
+    per_day = [
+        Counter(order.placed_at.date() for order in orders)[day]
+        for orders in plans.values()
+        for day in (date(2026, 11, 5) + timedelta(days=n) for n in range(DAYS))
+    ]
+    assert f"from {min(per_day)} to {max(per_day)} a day" in text
+    assert all(100 <= len(orders) <= 120 for orders in plans.values())
+    assert "about 110 orders" in text
+    left = [
+        stock - sold
+        for orders in plans.values()
+        for sold in units_sold(orders, {name for _c, name, _d, _p in PRODUCTS}).values()
+    ]
+    assert f"leaves {min(left)} to {max(left)} units of each product" in text
+
+
+def units_sold(orders: tuple[PlannedOrder, ...], products: set[str]) -> Counter[str]:
+    """Return the units of each product that a planned history sells and does not restock."""
+    sold = Counter(dict.fromkeys(products, 0))
+    for order in orders:
+        acts = {(step.act, step.restock) for step in order.steps}
+        paid, restocked = any(act is Act.PAY for act, _ in acts), (Act.REFUND, True) in acts
+        for name, quantity in order.items:
+            sold[name] += quantity if paid and not restocked else 0
+    return sold
 
 
 # --- integration events -------------------------------------------------------------------------
