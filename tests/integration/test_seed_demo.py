@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from io import StringIO
+from typing import Any, ClassVar
 
 import pytest
 from django.conf import settings as django_settings
@@ -20,6 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
+from rich.progress import Progress, TaskID
 
 from emporium.analytics.application.consumers import EVENT_TYPES
 from emporium.analytics.bootstrap import sales_report
@@ -68,9 +70,25 @@ def usd(minor: int) -> Money:
     return Money(minor, "USD")
 
 
-def test_seed_demo_creates_the_shops_with_their_history_once(settings, capsys) -> None:
+class CountingProgress(Progress):
+    """The command's progress bar, counting its steps: each run should fill its total."""
+
+    runs: ClassVar[list[list[float]]] = []
+
+    def add_task(self, *args: Any, **kwargs: Any) -> TaskID:
+        self.runs.append([kwargs["total"], 0])
+        return super().add_task(*args, **kwargs)
+
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        self.runs[-1][1] += advance
+        super().advance(task_id, advance)
+
+
+def test_seed_demo_creates_the_shops_with_their_history_once(settings, capsys, monkeypatch) -> None:
     settings.DEBUG = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    monkeypatch.setattr(seed_demo, "Progress", CountingProgress)
+    monkeypatch.setattr(CountingProgress, "runs", [])
     today = timezone.now().date()
 
     first = run()
@@ -81,6 +99,9 @@ def test_seed_demo_creates_the_shops_with_their_history_once(settings, capsys) -
         "44 products, 18 refunds, 2 tenants)." in first
     )
     assert "Demo data ready (nothing new)." in second
+    # 2 shops of 25 steps, the operator, and the steps of the histories (acme 322, globex 334);
+    # a second run skips them all and still fills the bar.
+    assert CountingProgress.runs == [[51 + 322 + 334, 51 + 322 + 334]] * 2
     assert "Subject:" not in capsys.readouterr().out  # no e-mail of the history printed
     # Without a broker the consumers ran in-process: each order confirmed, payment receipted
     # and refund noticed, into the seed's in-memory e-mail. With one, nothing is sent yet.
