@@ -78,7 +78,7 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
         "from emporium.identity.adapters.tokens import issue_token;"
         "from emporium.inventory.models import StockItem;"
         "from emporium.tenancy.models import Tenant;"
-        "from emporium.tenancy.public import TenantRef, tenant_context;"
+        "from emporium.multitenancy.context import TenantRef, tenant_context;"
         "t = Tenant.objects.get(slug='acme');"
         "ctx = tenant_context(TenantRef(t.id, 'acme'));"
         "ctx.__enter__(); atomic = transaction.atomic(); atomic.__enter__();"
