@@ -106,11 +106,9 @@ def release_expired_reservations(
     return total
 
 
-def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:
+def mark_order_paid(cmd: use_cases.MarkOrderPaid) -> Order:
     """Record a captured payment of a confirmed order (the payments context calls this)."""
-    return use_cases.mark_order_paid(
-        order_id, payment_id, _unit_of_work(), StockForOrders(), timezone.now()
-    )
+    return use_cases.mark_order_paid(cmd, _unit_of_work(), StockForOrders(), timezone.now())
 
 
 def record_refund(cmd: RecordRefund) -> Order:

@@ -1,10 +1,13 @@
 """What other contexts may use of ordering: recording a payment, its events, history, signals."""
 
+from uuid import UUID
+
+from emporium.ordering import bootstrap
 from emporium.ordering.adapters.history import order_history, order_history_size
 from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
 from emporium.ordering.adapters.queries import has_orders, order_customer
 from emporium.ordering.application.record_refund import RecordRefund
-from emporium.ordering.bootstrap import mark_order_paid
+from emporium.ordering.application.use_cases import MarkOrderPaid
 from emporium.ordering.bootstrap import record_refund as record_order_refund
 from emporium.ordering.domain.events import (
     FulfilmentRequested,
@@ -14,7 +17,14 @@ from emporium.ordering.domain.events import (
     OrderPlaced,
     OrderRefunded,
 )
+from emporium.ordering.domain.order import Order
 from emporium.ordering.signals import order_cancelled, order_fulfilled, order_paid, order_placed
+
+
+def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:
+    """Record a captured payment of a confirmed order of the current tenant."""
+    return bootstrap.mark_order_paid(MarkOrderPaid(order_id, payment_id))
+
 
 __all__ = [
     "FulfilmentRequested",

@@ -30,6 +30,12 @@ class FulfilOrder:
 
 
 @dataclass(frozen=True)
+class MarkOrderPaid:
+    order_id: UUID
+    payment_id: UUID
+
+
+@dataclass(frozen=True)
 class ExpireOrder:
     order_id: UUID
 
@@ -133,7 +139,7 @@ def expire_order(
 
 
 def mark_order_paid(
-    order_id: UUID, payment_id: UUID, uow: OrderingUnitOfWork, inventory: Inventory, now: datetime
+    cmd: MarkOrderPaid, uow: OrderingUnitOfWork, inventory: Inventory, now: datetime
 ) -> Order:
     """Record a captured payment: the held stock is sold and the order becomes paid.
 
@@ -142,8 +148,8 @@ def mark_order_paid(
     cancelled with its stock released, never both.
     """
     with uow:
-        order = _load(uow, order_id)
-        order.mark_paid(payment_id, now)
+        order = _load(uow, cmd.order_id)
+        order.mark_paid(cmd.payment_id, now)
         inventory.commit(order.id)
         uow.orders.save(order)
         uow.commit()

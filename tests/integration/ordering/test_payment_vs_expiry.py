@@ -17,7 +17,7 @@ from django.utils import timezone
 from emporium.inventory.models import Reservation, StockItem
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering import bootstrap
-from emporium.ordering.application.use_cases import ExpireOrder, PlaceOrder
+from emporium.ordering.application.use_cases import ExpireOrder, MarkOrderPaid, PlaceOrder
 from emporium.ordering.models import Order
 from emporium.shared_kernel.errors import BusinessRuleViolation
 from tests.e2e.ordering.conftest import make_product
@@ -35,7 +35,7 @@ def race(tenant, order_id: uuid.UUID) -> dict[str, str]:
         with tenant_context(tenant):
             barrier.wait()
             try:
-                bootstrap.mark_order_paid(order_id, uuid.uuid4())
+                bootstrap.mark_order_paid(MarkOrderPaid(order_id, uuid.uuid4()))
                 results["pay"] = "paid"
             except BusinessRuleViolation as refused:
                 results["pay"] = refused.code

@@ -12,6 +12,7 @@ import pytest
 from emporium.ordering.application.ports import ShopTerms
 from emporium.ordering.application.use_cases import (
     CancelOrder,
+    MarkOrderPaid,
     PlaceOrder,
     cancel_order,
     mark_order_paid,
@@ -262,7 +263,9 @@ def test_paying_sells_the_held_stock(shop: Shop) -> None:
     order = shop.place([(MUG, 2), (PAN, 1)])
     payment_id = UUID("0d000000-0000-4000-8000-00000000000d")
 
-    paid = mark_order_paid(order.id, payment_id, shop.uow, shop.stock, NOW + timedelta(minutes=5))
+    paid = mark_order_paid(
+        MarkOrderPaid(order.id, payment_id), shop.uow, shop.stock, NOW + timedelta(minutes=5)
+    )
 
     assert (paid.status, paid.payment_id) == (OrderStatus.PAID, payment_id)
     assert shop.stock.counts() == {MUG: (8, 0), PAN: (2, 0), KETTLE: (5, 0)}
