@@ -166,11 +166,6 @@ class StockItemAdmin(ByProduct):
     def has_delete_permission(self, request: HttpRequest, obj: StockItem | None = None) -> bool:
         return False
 
-    def get_actions(self, request: HttpRequest) -> Any:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def save_model(self, request: HttpRequest, obj: StockItem, form: Any, change: bool) -> None:
         counted = form.counted  # the use case has written the count and its ledger line
         assert counted is not None

@@ -8,8 +8,6 @@ import payments), which links back to the order.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -84,11 +82,6 @@ class OrderAdmin(CustomerColumns, TenantModelAdmin[Order]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Order | None = None) -> bool:
         return False
-
-    def get_actions(self, request: HttpRequest) -> Any:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.display(description="total", ordering="total")
     def amount(self, order: Order) -> str:

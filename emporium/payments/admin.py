@@ -6,7 +6,6 @@ linked by the id the payment keeps.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import admin
@@ -61,11 +60,6 @@ class PaymentAdmin(CustomerColumns, TenantModelAdmin[Payment]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
         return False
-
-    def get_actions(self, request: HttpRequest) -> Any:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.display(description="order")
     def order(self, payment: Payment) -> str:
