@@ -20,7 +20,6 @@ from emporium.catalog import models as catalog_rows
 from emporium.demo.plan import Act, PlannedOrder, Step, timeline
 from emporium.identity.models import User
 from emporium.ordering import bootstrap as ordering
-from emporium.ordering import models as ordering_rows
 from emporium.ordering.application.use_cases import (
     CancelOrder,
     ExpireOrder,
@@ -50,11 +49,6 @@ class _Placed:
     order_id: UUID
     customer_id: UUID
     payment: Payment | None = None
-
-
-def has_orders() -> bool:
-    """Return whether the current shop has any order: its history is then not added again."""
-    return ordering_rows.Order.objects.exists()
 
 
 def run_history(
