@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from django.conf import settings
@@ -19,7 +20,21 @@ from emporium.ordering.application.ports import Offer, ShopTerms
 from emporium.ordering.application.record_refund import RecordRefund
 from emporium.ordering.application.record_refund import record_refund as record_refund_use_case
 from emporium.ordering.domain.order import Order
+from emporium.shared_kernel.errors import ConcurrentUpdate
 from emporium.tenancy.public import active_tenants, shop_terms
+
+T = TypeVar("T")
+
+
+def _retried_once(change: Callable[[], T]) -> T:
+    """Run a change of an existing order; run it again once if another writer won the race.
+
+    A second loss is the client's 409 ``concurrent-update`` (PHASE2: one retry per request).
+    """
+    try:
+        return change()
+    except ConcurrentUpdate:
+        return change()
 
 
 class CatalogOffers:
@@ -65,17 +80,19 @@ def place_order(cmd: use_cases.PlaceOrder) -> Order:
 
 def cancel_order(cmd: use_cases.CancelOrder) -> Order:
     """Cancel a confirmed order."""
-    return use_cases.cancel_order(cmd, _unit_of_work(), StockForOrders())
+    return _retried_once(lambda: use_cases.cancel_order(cmd, _unit_of_work(), StockForOrders()))
 
 
 def fulfil_order(cmd: use_cases.FulfilOrder) -> Order:
     """Mark a paid order fulfilled."""
-    return use_cases.fulfil_order(cmd, _unit_of_work())
+    return _retried_once(lambda: use_cases.fulfil_order(cmd, _unit_of_work()))
 
 
 def expire_order(cmd: use_cases.ExpireOrder) -> bool:
     """Cancel the order if its reservation ended unpaid; return whether it did."""
-    return use_cases.expire_order(cmd, _unit_of_work(), StockForOrders(), timezone.now())
+    return _retried_once(
+        lambda: use_cases.expire_order(cmd, _unit_of_work(), StockForOrders(), timezone.now())
+    )
 
 
 def _expire_due_orders(limit: int = 500) -> int:
@@ -85,8 +102,10 @@ def _expire_due_orders(limit: int = 500) -> int:
     with uow:
         due = uow.orders.expired_ids(now, limit)
     return sum(
-        use_cases.expire_order(
-            use_cases.ExpireOrder(order_id), _unit_of_work(), StockForOrders(), now
+        _retried_once(
+            lambda order_id=order_id: use_cases.expire_order(
+                use_cases.ExpireOrder(order_id), _unit_of_work(), StockForOrders(), now
+            )
         )
         for order_id in due
     )
@@ -108,9 +127,11 @@ def release_expired_reservations(
 
 def mark_order_paid(cmd: use_cases.MarkOrderPaid) -> Order:
     """Record a captured payment of a confirmed order (the payments context calls this)."""
-    return use_cases.mark_order_paid(cmd, _unit_of_work(), StockForOrders(), timezone.now())
+    return _retried_once(
+        lambda: use_cases.mark_order_paid(cmd, _unit_of_work(), StockForOrders(), timezone.now())
+    )
 
 
 def record_refund(cmd: RecordRefund) -> Order:
     """Record a refund of an order's payment (the payments context calls this)."""
-    return record_refund_use_case(cmd, _unit_of_work(), StockForOrders())
+    return _retried_once(lambda: record_refund_use_case(cmd, _unit_of_work(), StockForOrders()))

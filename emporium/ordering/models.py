@@ -67,21 +67,45 @@ class OrderLine(TenantOwnedModel):
 
 
 class OrderEvent(TenantOwnedModel):
-    """A stored domain event of an order: the order's history, in version order."""
+    """A stored domain event of an order: the order's source of truth, in version order.
+
+    ``position`` numbers the tenant's events 1, 2, 3 ... in the order their transactions
+    committed (``OrderStreamHead``): projections read them by it and never miss one.
+    """
 
     id = models.UUIDField(primary_key=True)  # the event id
     order_id = models.UUIDField()
     version = models.PositiveIntegerField()
+    position = models.BigIntegerField()
     type = models.CharField(max_length=100)
+    schema_version = models.PositiveSmallIntegerField(default=1)
     occurred_at = models.DateTimeField()
     payload = models.JSONField()
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [
+            # Optimistic concurrency: of two writers of one version, the second insert fails.
             models.UniqueConstraint(
                 fields=["tenant", "order_id", "version"], name="ordering_event_version"
-            )
+            ),
+            models.UniqueConstraint(fields=["tenant", "position"], name="ordering_event_position"),
         ]
 
     def __str__(self) -> str:
         return f"{self.type} v{self.version}"
+
+
+class OrderStreamHead(TenantOwnedModel):
+    """The last position given to an event of the tenant; its row lock orders the appends.
+
+    An append adds to ``position`` and keeps the row locked until its transaction ends, so a
+    tenant's positions are handed out, and become visible, one transaction after the other.
+    """
+
+    position = models.BigIntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="ordering_stream_head")]
+
+    def __str__(self) -> str:
+        return f"order events up to {self.position}"

@@ -57,6 +57,13 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class ConcurrentUpdate(Conflict):
+    """Another writer changed the aggregate between our read and our write (409)."""
+
+    code = "concurrent-update"
+    title = "Concurrent update"
+
+
 class BusinessRuleViolation(DomainError):
     """A business rule refuses the request (422)."""
 

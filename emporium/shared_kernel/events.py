@@ -64,6 +64,8 @@ class DomainEvent:
     context: ClassVar[str]
     #: Wire name ``<context>.<snake_case(class name)>``; set a literal to survive a rename.
     type: ClassVar[str]
+    #: Shape of the payload; raise it (with an upcaster for the old one) when the shape changes.
+    schema_version: ClassVar[int] = 1
 
     aggregate_id: str
     aggregate_version: int

@@ -8,6 +8,7 @@ endpoint fails ``test_every_api_route_is_in_the_matrix`` until its row is added 
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,17 +99,18 @@ def product_path(suffix: str = "", publish: bool = True) -> Callable[[World, str
 
 
 def new_order(world: World, status: str | None = None) -> str:
-    """Place an order of 1 mug for acme's customer; optionally force its status."""
+    """Place an order of 1 mug for acme's customer; ``status="paid"`` records a payment too."""
     from emporium.ordering import bootstrap as ordering
-    from emporium.ordering.application.use_cases import PlaceOrder
-    from emporium.ordering.models import Order
+    from emporium.ordering.application.use_cases import MarkOrderPaid, PlaceOrder
 
     with tenant_context(world.acme):
         order = ordering.place_order(
             PlaceOrder(world.accounts["customer"].pk, [(world.objects["published"], 1)])
         )
-        if status:
-            Order.objects.filter(pk=order.id).update(status=status)
+        if status == "paid":
+            ordering.mark_order_paid(MarkOrderPaid(order.id, uuid.uuid4()))
+        elif status:
+            raise ValueError(f"no way to make an order {status} here")
     return str(order.id)
 
 

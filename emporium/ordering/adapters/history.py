@@ -8,23 +8,8 @@ from django.db.models import QuerySet
 
 from emporium.multitenancy.context import require_tenant
 from emporium.ordering import models as rows
+from emporium.ordering.adapters.event_store import CHUNK_SIZE, to_envelope
 from emporium.shared_kernel.events import EventEnvelope
-
-#: Rows fetched per round trip: a big shop's history streams instead of loading at once.
-CHUNK_SIZE = 2000
-
-
-def to_envelope(row: rows.OrderEvent, tenant: str) -> EventEnvelope:
-    """Return the envelope the outbox carried for the stored event ``row``."""
-    return EventEnvelope(
-        id=row.id,
-        type=row.type,
-        occurred_at=row.occurred_at,
-        tenant=tenant,
-        aggregate_id=str(row.order_id),
-        aggregate_version=row.version,
-        payload=row.payload,
-    )
 
 
 def _events(types: Collection[str]) -> QuerySet[rows.OrderEvent]:

@@ -1,4 +1,8 @@
-"""Orders on the ORM: rows and lines mapped explicitly, events kept as the order's history."""
+"""Orders on the ORM: folded from their event streams, with the order row as their snapshot.
+
+The row and its lines are written in the same transaction as the events, so that lists, the
+admin and row locks keep working; ``verify_orders`` checks that they agree with the streams.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,14 @@ from uuid import UUID
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.multitenancy.context import current_tenant_slug
 from emporium.ordering import models as rows
+from emporium.ordering.adapters.event_store import DjangoOrderEventStore
 from emporium.ordering.domain.order import CancelReason, Order, OrderLine, OrderStatus
+from emporium.shared_kernel.errors import ConcurrentUpdate
 from emporium.shared_kernel.messagebus import MessageBus
 
 
 def to_domain(row: rows.Order, lines: list[rows.OrderLine]) -> Order:
-    """Return the aggregate of an order row and its lines."""
+    """Return the order as its snapshot (the row and its lines) has it."""
     return Order(
         id=row.id,
         version=row.version,
@@ -53,19 +59,11 @@ class DjangoOrderRepository:
 
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self.uow = uow
+        self.events = DjangoOrderEventStore(uow.using)
 
-    def _history(self, order: Order) -> None:
-        rows.OrderEvent.objects.db_manager(self.uow.using).bulk_create(
-            rows.OrderEvent(
-                id=event.event_id,
-                order_id=order.id,
-                version=event.aggregate_version,
-                type=event.type,
-                occurred_at=event.occurred_at,
-                payload=event.payload(),
-            )
-            for event in order.events  # not pulled: the unit of work takes them at commit
-        )
+    def _append(self, order: Order) -> None:
+        new = order.events  # not pulled: the unit of work takes them at commit
+        self.events.append(order.id, order.version - len(new), new)
 
     def add(self, order: Order) -> None:
         row = rows.Order(
@@ -89,26 +87,36 @@ class DjangoOrderRepository:
             )
             for position, line in enumerate(order.lines)
         )
-        self._history(order)
+        self._append(order)
         self.uow.track(order)
 
     def get_for_update(self, order_id: UUID) -> Order | None:
-        row = (
+        # The row is the lock (payments and the expiry sweep take it too); the stream is the state.
+        locked = (
             rows.Order.objects.db_manager(self.uow.using)
             .select_for_update()
             .filter(pk=order_id)
-            .first()
+            .exists()
         )
-        if row is None:
+        if not locked:
             return None
-        lines = list(rows.OrderLine.objects.db_manager(self.uow.using).filter(order_id=order_id))
-        order = to_domain(row, lines)
+        order = Order.from_events(self.events.load(order_id))
         self.uow.track(order)
         return order
 
     def save(self, order: Order) -> None:
-        rows.Order.objects.db_manager(self.uow.using).filter(pk=order.id).update(**_fields(order))
-        self._history(order)
+        if not order.events:
+            return
+        loaded = order.version - len(order.events)
+        # Optimistic concurrency on the snapshot too: it moves only from the version we read.
+        changed = (
+            rows.Order.objects.db_manager(self.uow.using)
+            .filter(pk=order.id, version=loaded)
+            .update(**_fields(order))
+        )
+        if not changed:
+            raise ConcurrentUpdate(f"Order {order.id} was changed by another request; try again.")
+        self._append(order)
         self.uow.track(order)
 
     def expired_ids(self, now: datetime, limit: int) -> list[UUID]:

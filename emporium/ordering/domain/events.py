@@ -34,11 +34,16 @@ class LineSnapshot:
 
 @dataclass(frozen=True, kw_only=True)
 class OrderPlaced(DomainEvent):
-    """The order is confirmed and its stock reserved until ``reserved_until``."""
+    """The order is confirmed and its stock reserved until ``reserved_until``.
+
+    Schema v2 added ``currency`` (v1 events are upcast from their total's currency).
+    """
 
     context = "ordering"
+    schema_version = 2
 
     customer_id: str
+    currency: str
     lines: tuple[LineSnapshot, ...]
     tax_rate: Decimal  # percent, e.g. 8.00
     subtotal: Money

@@ -1,7 +1,13 @@
-"""The Order aggregate: lines with price snapshots, tax, and the life from placed to fulfilled."""
+"""The Order aggregate: lines with price snapshots, tax, and the life from placed to fulfilled.
+
+The order is event-sourced. Its methods check the rules and record events; ``_when`` is the
+only place that changes its state, from an event, so an order folded from its stored events
+(``Order.from_events``) is the order that recorded them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, localcontext
@@ -19,6 +25,7 @@ from emporium.ordering.domain.events import (
 )
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
+from emporium.shared_kernel.events import DomainEvent
 from emporium.shared_kernel.money import Money, UnknownCurrency, minor_digits
 
 # Far above any stock a product can hold (inventory's MAX_ON_HAND), and within a 32-bit column.
@@ -93,6 +100,35 @@ class OrderLine:
             unit_price=self.unit_price,
             line_total=self.line_total,
         )
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """Everything an order is, as plain values: what a fold and a snapshot must agree on."""
+
+    id: UUID
+    version: int
+    customer_id: UUID
+    currency: str
+    tax_rate: Decimal
+    lines: tuple[OrderLine, ...]
+    status: str
+    reserved_until: datetime | None
+    created_at: datetime
+    payment_id: UUID | None
+    paid_at: datetime | None
+    cancel_reason: str | None
+    subtotal: Money
+    tax: Money
+    total: Money
+
+    def differences(self, other: OrderState) -> list[str]:
+        """Return ``name: ours != theirs`` for each field where ``other`` differs."""
+        return [
+            f"{name}: {getattr(self, name)!r} != {getattr(other, name)!r}"
+            for name in self.__dataclass_fields__
+            if getattr(self, name) != getattr(other, name)
+        ]
 
 
 @dataclass(kw_only=True, eq=False)
@@ -195,11 +231,12 @@ class Order(Aggregate[UUID]):
             raise BusinessRuleViolation(
                 "An order needs a positive total.", code="non-positive-total"
             )
-        self.status = OrderStatus.CONFIRMED
-        self.reserved_until = reserved_until
-        self.record(
+        self._raise(
             OrderPlaced,
+            # An order is created when it is placed: the pending order is never stored.
+            occurred_at=self.created_at,
             customer_id=str(self.customer_id),
+            currency=self.currency,
             lines=self._snapshots(),
             tax_rate=self.tax_rate,
             subtotal=subtotal,
@@ -216,9 +253,7 @@ class Order(Aggregate[UUID]):
                 f"Only a confirmed order can be cancelled; this one is {self.status}.",
                 code="not-cancellable",
             )
-        self.status = OrderStatus.CANCELLED
-        self.cancel_reason = why
-        self.record(
+        self._raise(
             OrderCancelled,
             customer_id=str(self.customer_id),
             reason=why.value,
@@ -238,18 +273,15 @@ class Order(Aggregate[UUID]):
         # its stock is about to go back on sale.
         if reservation_ran_out(self.status, self.reserved_until, at):
             raise reservation_expired()
-        self.status = OrderStatus.PAID
-        self.payment_id = payment_id
-        self.paid_at = at
         customer_id = str(self.customer_id)
-        self.record(
+        self._raise(
             OrderPaid,
             customer_id=customer_id,
             payment_id=str(payment_id),
             total=self.total,
             paid_at=at,
         )
-        self.record(FulfilmentRequested, customer_id=customer_id, lines=self._snapshots())
+        self._raise(FulfilmentRequested, customer_id=customer_id, lines=self._snapshots())
 
     def record_refund(
         self,
@@ -285,9 +317,7 @@ class Order(Aggregate[UUID]):
                 "Restocking goes with the refund of everything that is left of the payment.",
                 code="restock-needs-full-refund",
             )
-        if fully:
-            self.status = OrderStatus.REFUNDED
-        self.record(
+        self._raise(
             OrderRefunded,
             customer_id=str(self.customer_id),
             payment_id=str(payment_id),
@@ -307,8 +337,7 @@ class Order(Aggregate[UUID]):
                 f"Only a paid order can be fulfilled; this one is {self.status}.",
                 code="not-fulfillable",
             )
-        self.status = OrderStatus.FULFILLED
-        self.record(OrderFulfilled, customer_id=str(self.customer_id))
+        self._raise(OrderFulfilled, customer_id=str(self.customer_id))
 
     def expire(self, now: datetime) -> bool:
         """Cancel a confirmed order whose reservation has run out; return whether it did."""
@@ -320,6 +349,86 @@ class Order(Aggregate[UUID]):
 
     def _snapshots(self) -> tuple[LineSnapshot, ...]:
         return tuple(line.snapshot() for line in self.lines)
+
+    # --- events -------------------------------------------------------------------------------
+
+    def _raise(self, event_factory: type[DomainEvent], /, **fields: object) -> None:
+        self._when(self.record(event_factory, **fields))
+
+    def _when(self, event: DomainEvent) -> None:
+        """Change the state as ``event`` says; never check a rule here (the event happened)."""
+        match event:
+            case OrderPlaced():
+                self.currency = event.currency
+                self.tax_rate = event.tax_rate
+                self.lines = tuple(
+                    OrderLine(UUID(line.product_id), line.name, line.unit_price, line.quantity)
+                    for line in event.lines
+                )
+                self.status = OrderStatus.CONFIRMED
+                self.reserved_until = event.reserved_until
+                self.created_at = event.occurred_at
+            case OrderCancelled():
+                self.status = OrderStatus.CANCELLED
+                self.cancel_reason = CancelReason(event.reason)
+            case OrderPaid():
+                self.status = OrderStatus.PAID
+                self.payment_id = UUID(event.payment_id)
+                self.paid_at = event.paid_at
+            case OrderFulfilled():
+                self.status = OrderStatus.FULFILLED
+            case OrderRefunded() if event.fully:
+                self.status = OrderStatus.REFUNDED
+            case OrderRefunded() | FulfilmentRequested():
+                pass
+            case _:
+                raise ValueError(f"{event.type} is not an event of an order")
+        self.version = event.aggregate_version
+
+    @classmethod
+    def from_events(cls, events: Iterable[DomainEvent]) -> Order:
+        """Return the order its stored events tell, oldest first, numbered 1, 2, 3 ..."""
+        stream = iter(events)
+        placed = next(stream, None)
+        if not isinstance(placed, OrderPlaced) or placed.aggregate_version != 1:
+            raise ValueError("an order's stream starts with ordering.order_placed at version 1")
+        order = cls(
+            id=UUID(placed.aggregate_id),
+            customer_id=UUID(placed.customer_id),
+            currency=placed.currency,
+            tax_rate=placed.tax_rate,
+            created_at=placed.occurred_at,
+        )
+        order._when(placed)
+        for event in stream:
+            if event.aggregate_id != placed.aggregate_id:
+                raise ValueError(f"event {event.event_id} belongs to another order")
+            if event.aggregate_version != order.version + 1:
+                raise ValueError(
+                    f"version {event.aggregate_version} follows {order.version} in the stream"
+                )
+            order._when(event)
+        return order
+
+    def state(self) -> OrderState:
+        """Return the order's state as plain values."""
+        return OrderState(
+            id=self.id,
+            version=self.version,
+            customer_id=self.customer_id,
+            currency=self.currency,
+            tax_rate=self.tax_rate,
+            lines=self.lines,
+            status=self.status.value,
+            reserved_until=self.reserved_until,
+            created_at=self.created_at,
+            payment_id=self.payment_id,
+            paid_at=self.paid_at,
+            cancel_reason=self.cancel_reason.value if self.cancel_reason else None,
+            subtotal=self.subtotal,
+            tax=self.tax,
+            total=self.total,
+        )
 
 
 def reservation_expired() -> BusinessRuleViolation:

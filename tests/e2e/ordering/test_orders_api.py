@@ -13,6 +13,7 @@ from django.utils import timezone
 from emporium.inventory.models import StockItem
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
+from tests.order_streams import backdate_reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +185,7 @@ def test_expired_orders_are_cancelled_and_their_stock_returns(shop) -> None:
     due = shop.order("ann", ("mug", 3)).json()["id"]
     fresh = shop.order("bob", ("mug", 2)).json()["id"]
     with tenant_context(shop.acme):
-        Order.objects.filter(pk=due).update(reserved_until=timezone.now() - timedelta(seconds=1))
+        backdate_reservation(due, timezone.now() - timedelta(seconds=1))
     out = StringIO()
 
     call_command("release_expired_reservations", stdout=out)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
+from tests.order_streams import backdate_reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_the_periodic_tasks_cancel_an_order_past_its_reservation(shop) -> None:
     due = shop.order("ann", ("mug", 3)).json()["id"]
     fresh = shop.order("bob", ("mug", 2)).json()["id"]
     with tenant_context(shop.acme):
-        Order.objects.filter(pk=due).update(reserved_until=timezone.now() - timedelta(seconds=1))
+        backdate_reservation(due, timezone.now() - timedelta(seconds=1))
     out = StringIO()
 
     call_command("run_periodic", "--once", *(f"--skip={name}" for name in OTHERS), stdout=out)

@@ -21,6 +21,7 @@ from emporium.payments.application.pay_order import PayOrder
 from emporium.payments.models import Payment
 from emporium.shared_kernel.errors import DomainError
 from tests.e2e.ordering.conftest import make_product
+from tests.order_streams import backdate_reservation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROUNDS = 10
@@ -91,9 +92,7 @@ def test_a_payment_racing_expiry_ends_paid_or_cancelled_never_both(contested) ->
         with tenant_context(acme):
             order = ordering.place_order(PlaceOrder(customer.pk, [(product, 1)]))
             with transaction.atomic():
-                Order.objects.filter(pk=order.id).update(
-                    reserved_until=timezone.now() - timedelta(seconds=1)
-                )
+                backdate_reservation(order.id, timezone.now() - timedelta(seconds=1))
 
         def expire(order_id: uuid.UUID = order.id) -> str:
             done = ordering.expire_order(ExpireOrder(order_id))

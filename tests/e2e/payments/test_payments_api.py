@@ -20,6 +20,7 @@ from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
 from emporium.payments.models import Payment
 from emporium.tenancy.models import TenantSettings
+from tests.order_streams import backdate_reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -202,9 +203,7 @@ def test_an_order_that_is_not_confirmed_is_422(shop) -> None:
 def test_a_payment_after_reserved_until_is_422_before_any_capture_sweep_or_not(shop) -> None:
     order = place(shop)
     with tenant_context(shop.acme), transaction.atomic():
-        Order.objects.filter(pk=order["id"]).update(
-            reserved_until=timezone.now() - timedelta(seconds=1)
-        )
+        backdate_reservation(order["id"], timezone.now() - timedelta(seconds=1))
 
     response = pay(shop, order["id"], card())
 

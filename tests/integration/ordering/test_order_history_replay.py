@@ -52,8 +52,26 @@ def test_the_history_carries_the_envelopes_the_outbox_carried_in_the_order_they_
     ]
     assert history == [outbox[envelope.id] for envelope in history]
     assert [sorted(e.payload) for e in history] == [
-        ["customer_id", "lines", "reserved_until", "subtotal", "tax", "tax_rate", "total"],
-        ["customer_id", "lines", "reserved_until", "subtotal", "tax", "tax_rate", "total"],
+        [
+            "currency",
+            "customer_id",
+            "lines",
+            "reserved_until",
+            "subtotal",
+            "tax",
+            "tax_rate",
+            "total",
+        ],
+        [
+            "currency",
+            "customer_id",
+            "lines",
+            "reserved_until",
+            "subtotal",
+            "tax",
+            "tax_rate",
+            "total",
+        ],
         ["customer_id", "lines", "reason", "total"],
     ]
     assert {e.tenant for e in history} == {"acme"}

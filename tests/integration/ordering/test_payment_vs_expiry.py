@@ -21,6 +21,7 @@ from emporium.ordering.application.use_cases import ExpireOrder, MarkOrderPaid, 
 from emporium.ordering.models import Order
 from emporium.shared_kernel.errors import BusinessRuleViolation
 from tests.e2e.ordering.conftest import make_product
+from tests.order_streams import backdate_reservation
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROUNDS = 15
@@ -69,9 +70,7 @@ def test_payment_racing_expiry_ends_paid_or_cancelled(acme_and_globex, make_acco
         with tenant_context(acme):
             order = bootstrap.place_order(PlaceOrder(customer.pk, [(product, 1)]))
             with transaction.atomic():
-                Order.objects.filter(pk=order.id).update(
-                    reserved_until=timezone.now() - timedelta(seconds=1)
-                )
+                backdate_reservation(order.id, timezone.now() - timedelta(seconds=1))
 
         results = race(acme, order.id)
 

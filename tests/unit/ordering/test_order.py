@@ -280,6 +280,7 @@ def test_confirm_places_the_order_and_records_order_placed() -> None:
     )
     assert event.payload() == {
         "customer_id": str(CUSTOMER),
+        "currency": "USD",
         "lines": [
             {
                 "product_id": str(MUG),

@@ -133,6 +133,7 @@ def test_the_order_placed_event_is_committed_after_the_stock_events_then_handled
     )
     assert placed.payload == {
         "customer_id": str(CUSTOMER),
+        "currency": "USD",
         "lines": [
             {
                 "product_id": str(PAN),
