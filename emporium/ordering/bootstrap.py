@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TypeVar
 from uuid import UUID
 
@@ -101,14 +102,13 @@ def _expire_due_orders(limit: int = 500) -> int:
     uow = _unit_of_work()
     with uow:
         due = uow.orders.expired_ids(now, limit)
-    return sum(
-        _retried_once(
-            lambda order_id=order_id: use_cases.expire_order(
-                use_cases.ExpireOrder(order_id), _unit_of_work(), StockForOrders(), now
-            )
+
+    def expire(order_id: UUID) -> bool:
+        return use_cases.expire_order(
+            use_cases.ExpireOrder(order_id), _unit_of_work(), StockForOrders(), now
         )
-        for order_id in due
-    )
+
+    return sum(_retried_once(partial(expire, order_id)) for order_id in due)
 
 
 def release_expired_reservations(

@@ -111,7 +111,7 @@ class DjangoOrderEventStore:
         if not connection.in_atomic_block:
             raise RuntimeError("append order events inside a transaction")
         # The tenant key as the backend stores a UUID (a hex string on SQLite).
-        key = rows.OrderStreamHead._meta.get_field("tenant").target_field  # type: ignore[union-attr]
+        key = rows.OrderStreamHead._meta.get_field("tenant").target_field
         tenant_id = key.get_db_prep_value(require_tenant().id, connection)
         with connection.cursor() as cursor:
             # One statement on PostgreSQL and SQLite: the first append of a tenant makes its row.
