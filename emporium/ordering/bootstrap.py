@@ -15,6 +15,7 @@ from emporium.catalog.public import current_offers
 from emporium.infrastructure.bus import message_bus
 from emporium.inventory import public as inventory
 from emporium.multitenancy.context import TenantRef, tenant_context
+from emporium.ordering.adapters import verification
 from emporium.ordering.adapters.repository import DjangoOrderingUnitOfWork
 from emporium.ordering.application import use_cases
 from emporium.ordering.application.ports import Offer, ShopTerms
@@ -135,3 +136,11 @@ def mark_order_paid(cmd: use_cases.MarkOrderPaid) -> Order:
 def record_refund(cmd: RecordRefund) -> Order:
     """Record a refund of an order's payment (the payments context calls this)."""
     return _retried_once(lambda: record_refund_use_case(cmd, _unit_of_work(), StockForOrders()))
+
+
+def verify_orders(
+    tenant: TenantRef, progress: verification.Progress | None = None
+) -> verification.Verification:
+    """Compare each order of ``tenant`` folded from its stream with its snapshot row."""
+    with tenant_context(tenant):
+        return verification.verify_orders(progress=progress)
