@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from emporium.ordering.domain.order import CancelReason, Order, OrderStatus
+from emporium.ordering.domain.stream import decode
 from emporium.shared_kernel.errors import BusinessRuleViolation, DomainError, InvalidInput
 from emporium.shared_kernel.events import DomainEvent
 from emporium.shared_kernel.money import CURRENCIES, Money
@@ -290,6 +293,31 @@ class OrderLife(RuleBasedStateMachine):
             range(1, len(self.events) + 1)
         )
         assert self.order.version == len(self.events)
+
+    @invariant()
+    def the_stream_folds_to_the_live_order(self) -> None:
+        if not self.events:
+            # A pending order was never stored: there is no stream to fold.
+            with pytest.raises(ValueError, match=re.escape("starts with ordering.order_placed")):
+                Order.from_events(self.events)
+            return
+        assert Order.from_events(self.events).state() == self.order.state()
+        # And as stored: each payload through JSON and back, decoded by its schema version.
+        stored = [stored_and_read(event) for event in self.events]
+        assert Order.from_events(stored).state() == self.order.state()
+
+
+def stored_and_read(event: DomainEvent) -> DomainEvent:
+    """Return the event as the event store would read it back."""
+    return decode(
+        event.type,
+        event.schema_version,
+        json.loads(json.dumps(event.payload())),
+        aggregate_id=event.aggregate_id,
+        aggregate_version=event.aggregate_version,
+        event_id=event.event_id,
+        occurred_at=event.occurred_at,
+    )
 
 
 OrderLife.TestCase.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)
