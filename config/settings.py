@@ -232,6 +232,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 10},
     },
     "prune-outbox": {"task": "infrastructure.prune_outbox", "schedule": 86400.0},
+    # A safety net: the projections consumer keeps them current after each event already.
+    "catch-up-projections": {
+        "task": "analytics.catch_up_projections",
+        "schedule": 10.0,
+        "options": {"expires": 30},
+    },
 }
 # A consumer's failing work is tried this many times in all, waiting backoff, 2x, 4x ... (capped
 # at an hour) between tries; then it is recorded as failed and dead-lettered.
@@ -271,6 +277,9 @@ LOGIN_URL = "admin:login"
 EMPORIUM_TOKEN_TTL = timedelta(hours=_int("EMPORIUM_TOKEN_TTL_HOURS", 24))
 # How long a placed, unpaid order holds its stock.
 EMPORIUM_RESERVATION_HOLD = timedelta(minutes=_int("EMPORIUM_RESERVATION_MINUTES", 15))
+# How long a read that must see the reader's own writes (a customer's summary) waits for its
+# projection before it answers what it has, with ``Projection-Lag: true`` (API.md: 2 s).
+EMPORIUM_PROJECTION_WAIT_SECONDS = float(env.get("EMPORIUM_PROJECTION_WAIT_SECONDS", "2"))
 
 # django-axes: 5 failures of one (tenant, e-mail) within 15 minutes lock that account out for
 # 15 minutes, right password or not; an IP address alone is never locked out.

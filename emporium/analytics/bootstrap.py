@@ -1,57 +1,72 @@
-"""Wire the analytics use cases to their adapters."""
+"""Wire the analytics projections and queries to their adapters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
 from django.utils import timezone
 
-from emporium.analytics.adapters.store import DjangoSalesStore
-from emporium.analytics.application import consumers, reports
+from emporium.analytics.adapters.projections import PROJECTIONS
+from emporium.analytics.adapters.store import (
+    CUSTOMER_SUMMARY,
+    DjangoCustomerSummaryStore,
+    DjangoSalesStore,
+)
+from emporium.analytics.application import reports
+from emporium.analytics.domain.customers import CustomerSummary
 from emporium.analytics.domain.report import SalesReport
+from emporium.infrastructure.messaging.inbox import consumer_registry
+from emporium.infrastructure.projections import runner
 from emporium.multitenancy.context import TenantRef, tenant_context
-from emporium.ordering.public import order_history, order_history_size
+from emporium.ordering.public import order_event_source
 from emporium.shared_kernel.events import EventEnvelope
-from emporium.tenancy.public import shop_currency
+from emporium.tenancy.public import active_tenants, shop_currency
+
+#: The consumer that keeps every projection current from the event store.
+CONSUMER = "projections"
 
 
-def record_sale(envelope: EventEnvelope) -> None:
-    """Consume one ordering event (``consume_once`` supplies the tenant and the transaction)."""
-    consumers.record_sale(envelope, store=DjangoSalesStore())
+def register_projections() -> None:
+    """Register analytics' projections and the consumer that runs them after each event."""
+    registry = runner.projection_registry()
+    for projection in PROJECTIONS:
+        registry.register(projection, order_event_source())
+    consumers = consumer_registry()
+    for event_type in sorted(registry.event_types()):
+        consumers.register(CONSUMER, event_type, consume)
 
 
-def rebuild_sales(
-    tenant: TenantRef, history: Callable[[], Iterable[EventEnvelope]]
-) -> consumers.Rebuilt:
-    """Rebuild ``tenant``'s read model from ``history()``, oldest first, in one transaction.
+def consume(envelope: EventEnvelope) -> None:
+    """Catch up on an event's news (``consume_once`` supplies the tenant and the transaction).
 
-    Safe while the ``sales-read-model`` consumer runs: on PostgreSQL the rebuild holds the
-    tenant's advisory lock, deliveries wait for it, and ``history`` is read under the lock.
+    The envelope only says that something happened: what to apply is read from the event
+    store by position, so a lost, repeated or late message changes nothing.
     """
-    with tenant_context(tenant), transaction.atomic():
-        return consumers.rebuild(history, store=DjangoSalesStore())
+    catch_up()
 
 
-#: Called with the events replayed so far and how many there are.
-Progress = Callable[[int, int], None]
+def catch_up() -> int:
+    """Bring the current tenant's projections up to its last event; return events read."""
+    return runner.catch_up_all()
 
 
-def replay_sales(tenant: TenantRef, progress: Progress | None = None) -> consumers.Rebuilt:
-    """Rebuild ``tenant``'s read model from ordering's stored order events."""
+def catch_up_every_tenant() -> int:
+    """Bring every active tenant's projections up to date (the periodic safety net)."""
+    total = 0
+    for tenant in active_tenants():
+        with tenant_context(tenant):
+            total += catch_up()
+    return total
 
-    def history() -> Iterator[EventEnvelope]:
-        # Counted under the rebuild's lock too; an event committed between the count and the
-        # read only makes the progress end past its total.
-        total = order_history_size(consumers.EVENT_TYPES)
-        if progress:
-            progress(0, total)
-        for done, envelope in enumerate(order_history(consumers.EVENT_TYPES), start=1):
-            yield envelope
-            if progress:
-                progress(done, total)
 
-    return rebuild_sales(tenant, history)
+def rebuild_projection(
+    name: str, tenant: TenantRef, progress: runner.Progress | None = None
+) -> runner.Rebuilt:
+    """Replay ``tenant``'s events into fresh rows of projection ``name`` and swap them in."""
+    entry = runner.projection_registry().get(name)
+    with tenant_context(tenant):
+        return runner.rebuild(entry, progress=progress)
 
 
 def sales_report(start: str | None, end: str | None) -> SalesReport:
@@ -60,3 +75,21 @@ def sales_report(start: str | None, end: str | None) -> SalesReport:
     return reports.report_sales(
         start, end, today=today, currency=shop_currency(), store=DjangoSalesStore()
     )
+
+
+@dataclass(frozen=True)
+class SummaryRead:
+    """A customer's summary, and whether it may miss the latest events (the wait ran out)."""
+
+    summary: CustomerSummary
+    lagging: bool
+
+
+def customer_summary(customer_id: str) -> SummaryRead:
+    """Return the customer's summary once it has every event committed before this read.
+
+    Waits up to ``EMPORIUM_PROJECTION_WAIT_SECONDS``; past that it answers what it has.
+    """
+    head = order_event_source().head()
+    caught_up = runner.wait_for(CUSTOMER_SUMMARY, head, settings.EMPORIUM_PROJECTION_WAIT_SECONDS)
+    return SummaryRead(DjangoCustomerSummaryStore().summary(customer_id), not caught_up)

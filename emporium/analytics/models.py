@@ -1,4 +1,8 @@
-"""Rows of the sales read model: one per order seen, one per (day, currency) with figures."""
+"""Rows of analytics' projections: sales per day, customer summaries, product sales per day.
+
+Every row carries its projection's ``generation``: reads see the live one, and a rebuild fills
+the next one beside it before the two are swapped (``infrastructure.projections``).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from emporium.multitenancy.scoping import TenantOwnedModel
 class OrderFact(TenantOwnedModel):
     """What the read model knows of one order; the rule is ``domain.facts.OrderFact``."""
 
+    generation = models.PositiveIntegerField(default=1)
     order_id = models.UUIDField()  # an ordering order; no key across contexts
     placed_on = models.DateField(null=True, blank=True)  # None while only a cancel was seen
     units = models.PositiveIntegerField(default=0)
@@ -19,7 +24,9 @@ class OrderFact(TenantOwnedModel):
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "order_id"], name="analytics_fact_order")
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "order_id"], name="analytics_fact_order"
+            )
         ]
 
     def __str__(self) -> str:
@@ -29,12 +36,15 @@ class OrderFact(TenantOwnedModel):
 class RefundFact(TenantOwnedModel):
     """A refund the read model has counted, so that a repeat delivery counts nothing."""
 
+    generation = models.PositiveIntegerField(default=1)
     refund_id = models.UUIDField()
     order_id = models.UUIDField()
 
     class Meta(TenantOwnedModel.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "refund_id"], name="analytics_fact_refund")
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "refund_id"], name="analytics_fact_refund"
+            )
         ]
 
     def __str__(self) -> str:
@@ -44,6 +54,7 @@ class RefundFact(TenantOwnedModel):
 class DailySales(TenantOwnedModel):
     """The orders, units, revenue and refunds of one UTC day in one currency."""
 
+    generation = models.PositiveIntegerField(default=1)
     day = models.DateField()
     currency = models.CharField(max_length=3)
     orders = models.IntegerField(default=0)
@@ -54,10 +65,97 @@ class DailySales(TenantOwnedModel):
     class Meta(TenantOwnedModel.Meta):
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "day", "currency"], name="analytics_daily_sales"
+                fields=["tenant", "generation", "day", "currency"], name="analytics_daily_sales"
             )
         ]
         verbose_name_plural = "daily sales"
 
     def __str__(self) -> str:
         return f"sales of {self.day} in {self.currency}"
+
+
+class CustomerSummary(TenantOwnedModel):
+    """How many orders a customer placed, and when the first and the last were placed."""
+
+    generation = models.PositiveIntegerField(default=1)
+    customer_id = models.UUIDField()  # an identity account; no key across contexts
+    orders = models.PositiveIntegerField(default=0)
+    first_order_at = models.DateTimeField(null=True, blank=True)
+    last_order_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "customer_id"], name="analytics_customer_summary"
+            )
+        ]
+        verbose_name_plural = "customer summaries"
+
+    def __str__(self) -> str:
+        return f"summary of customer {self.customer_id}"
+
+
+class CustomerPaidTotal(TenantOwnedModel):
+    """What a customer paid in one currency, less what was refunded to them."""
+
+    generation = models.PositiveIntegerField(default=1)
+    customer_id = models.UUIDField()
+    currency = models.CharField(max_length=3)
+    paid_minor = models.BigIntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "customer_id", "currency"],
+                name="analytics_customer_paid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"paid by customer {self.customer_id} in {self.currency}"
+
+
+class UnpaidOrderLines(TenantOwnedModel):
+    """The lines of a placed order not yet paid, kept until its payment or its cancellation."""
+
+    generation = models.PositiveIntegerField(default=1)
+    order_id = models.UUIDField()
+    lines = models.JSONField()  # [{"product_id", "name", "quantity", "line_total"}]
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "order_id"], name="analytics_unpaid_lines"
+            )
+        ]
+        verbose_name_plural = "unpaid order lines"
+
+    def __str__(self) -> str:
+        return f"lines of unpaid order {self.order_id}"
+
+
+class ProductSales(TenantOwnedModel):
+    """The units of one product paid for on one UTC day, and their revenue (line totals)."""
+
+    generation = models.PositiveIntegerField(default=1)
+    product_id = models.UUIDField()  # a catalog product; no key across contexts
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    name = models.CharField(max_length=200)  # as it was on the last order counted
+    units = models.BigIntegerField(default=0)
+    revenue_minor = models.BigIntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "product_id", "day", "currency"],
+                name="analytics_product_sales",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "generation", "day"], name="analytics_product_day")
+        ]
+        verbose_name_plural = "product sales"
+
+    def __str__(self) -> str:
+        return f"sales of product {self.product_id} on {self.day}"

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from emporium.analytics.bootstrap import replay_sales
+from emporium.analytics.bootstrap import catch_up as catch_up_projections
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog import models as catalog_rows
 from emporium.catalog.application import use_cases as catalog_cases
@@ -145,10 +145,10 @@ def _history(
     """Add the shop's history unless it has orders already, in one transaction.
 
     One transaction: a shop has all of its history or none, so "has orders" is a sound mark
-    of a shop seeded before. Without a broker the consumers (the sales read model, e-mails)
-    run in-process when it commits, every event as a relay would hand it over. With one, the
-    relay delivers them later: the sales read model is rebuilt from the order history at
-    once, and those deliveries change nothing there.
+    of a shop seeded before. Without a broker the consumers (the projections, e-mails) run
+    in-process when it commits, every event as a relay would hand it over. With one, the relay
+    delivers them later: the projections catch up with the order events at once, so the demo
+    figures are there from the start.
     """
     with tenant_context(ref):
         with transaction.atomic():
@@ -158,8 +158,8 @@ def _history(
         if not added:
             for _step in timeline(orders):
                 advance()
-        elif settings.CELERY_BROKER_URL:
-            replay_sales(ref)
+        else:
+            catch_up_projections()
 
 
 def _tenant(slug: str, name: str, report: SeedReport) -> TenantRef:

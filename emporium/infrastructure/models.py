@@ -3,5 +3,12 @@
 from emporium.infrastructure.http.models import IdempotencyRecord
 from emporium.infrastructure.messaging.models import DeliveryFailure, InboxMessage
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.infrastructure.projections.models import ProjectionState
 
-__all__ = ["DeliveryFailure", "IdempotencyRecord", "InboxMessage", "OutboxMessage"]
+__all__ = [
+    "DeliveryFailure",
+    "IdempotencyRecord",
+    "InboxMessage",
+    "OutboxMessage",
+    "ProjectionState",
+]

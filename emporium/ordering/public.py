@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from emporium.ordering import bootstrap
-from emporium.ordering.adapters.history import order_history, order_history_size
+from emporium.ordering.adapters.event_store import DjangoOrderEventStore
 from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
 from emporium.ordering.adapters.queries import has_orders, order_customer
 from emporium.ordering.application.record_refund import RecordRefund
@@ -19,6 +19,11 @@ from emporium.ordering.domain.events import (
 )
 from emporium.ordering.domain.order import Order
 from emporium.ordering.signals import order_cancelled, order_fulfilled, order_paid, order_placed
+
+
+def order_event_source() -> DjangoOrderEventStore:
+    """Return the current tenant's order events by position, for projections to read."""
+    return DjangoOrderEventStore()
 
 
 def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:
@@ -40,9 +45,8 @@ __all__ = [
     "mark_order_paid",
     "order_cancelled",
     "order_customer",
+    "order_event_source",
     "order_fulfilled",
-    "order_history",
-    "order_history_size",
     "order_paid",
     "order_placed",
     "record_order_refund",

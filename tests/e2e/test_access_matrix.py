@@ -286,6 +286,13 @@ CALLS = [
         body=lambda w, r: {"on_hand": 7},
     ),
     Call("api/v1/analytics/sales/", "get", everyone(200, **STAFF_ONLY)),
+    Call("api/v1/me/summary/", "get", everyone(200, **SIGNED_IN)),
+    Call(
+        "api/v1/customers/<uuid:pk>/summary/",
+        "get",
+        everyone(200, **STAFF_ONLY),
+        path=lambda w, r: f"api/v1/customers/{w.accounts['customer'].pk}/summary/",
+    ),
 ]
 
 

@@ -23,7 +23,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rich.progress import Progress, TaskID
 
-from emporium.analytics.application.consumers import EVENT_TYPES
+from emporium.infrastructure.projections.runner import projection_registry
 from emporium.analytics.bootstrap import sales_report
 from emporium.catalog.models import Category, Product
 from emporium.demo import seed as demo_seed
@@ -119,18 +119,19 @@ def test_seed_demo_creates_the_shops_with_their_history_once(settings, capsys, m
     assert User.objects.filter(email="operator@example.com").exists()  # no tenant: operators
 
     # With a broker the relay delivers the history after the seed: the figures stay the same.
-    late = deliver_to_the_sales_read_model()
+    late = deliver_to_the_projections()
     assert bool(late) == bool(django_settings.CELERY_BROKER_URL)
     for slug in ("acme", "globex"):
         with tenant_context(shop(slug)), transaction.atomic():
             check_sales(today)
 
 
-def deliver_to_the_sales_read_model() -> int:
-    """Deliver the events still waiting in the outbox to the sales read model, as a relay would."""
-    consumer = "sales-read-model"
+def deliver_to_the_projections() -> int:
+    """Deliver the events still waiting in the outbox to the projections, as a relay would."""
+    consumer = "projections"
     delivered = 0
-    waiting = OutboxMessage.objects.filter(published_at__isnull=True, type__in=EVENT_TYPES)
+    types = projection_registry().event_types()
+    waiting = OutboxMessage.objects.filter(published_at__isnull=True, type__in=types)
     for row in waiting.order_by("created_at", "aggregate_version"):
         envelope = row.to_envelope()
         handler = consumer_registry().handler_for(consumer, envelope.type)

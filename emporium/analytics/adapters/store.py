@@ -1,19 +1,24 @@
-"""``SalesStore`` on the ORM: row locks for an order's events, increments for a day's figures."""
+"""Analytics' projection rows on the ORM: writers of one generation, readers of the live one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Collection, Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, QuerySet, Value, When
 
 from emporium.analytics import models as rows
-from emporium.analytics.adapters import locks
+from emporium.analytics.domain.customers import CustomerSummary, SummaryDelta
 from emporium.analytics.domain.facts import DayFigures, OrderFact
-from emporium.multitenancy.context import require_tenant
+from emporium.analytics.domain.products import ProductDay
+from emporium.infrastructure.projections.runner import live_generation
 from emporium.shared_kernel.money import Money
+
+SALES = "sales"
+CUSTOMER_SUMMARY = "customer-summary"
+PRODUCT_SALES = "product-sales"
 
 
 def to_domain(row: rows.OrderFact) -> OrderFact:
@@ -35,66 +40,225 @@ def figures_of(row: rows.DailySales) -> DayFigures:
     )
 
 
-class DjangoSalesStore:
-    """Implement ``SalesStore`` on the current tenant's rows; call it inside a transaction."""
+def _earliest(column: str, moment: datetime | None) -> Case | F:
+    # Case rather than Least: Least of a NULL column is NULL on SQLite, the other on PostgreSQL.
+    if moment is None:
+        return F(column)
+    return Case(
+        When(**{f"{column}__lte": moment}, then=F(column)),
+        default=Value(moment),
+    )
 
-    def __init__(self, using: str = "default") -> None:
+
+def _latest(column: str, moment: datetime | None) -> Case | F:
+    if moment is None:
+        return F(column)
+    return Case(
+        When(**{f"{column}__gte": moment}, then=F(column)),
+        default=Value(moment),
+    )
+
+
+class _Generation:
+    """Rows of one projection: of ``generation`` when given (writers), else the live one."""
+
+    projection: str
+
+    def __init__(self, generation: int | None = None, using: str = "default") -> None:
+        self.generation = generation
         self.using = using
 
-    def lock_read_model(self, *, exclusive: bool) -> None:
-        locks.hold_until_commit(require_tenant().id, exclusive=exclusive, using=self.using)
+    def _rows(self, model: type[Any]) -> QuerySet[Any]:
+        found: QuerySet[Any] = model.objects.db_manager(self.using).all()
+        if self.generation is None:
+            return found.filter(generation=live_generation(self.projection))
+        return found.filter(generation=self.generation)
 
-    def lock_fact(self, order_id: str) -> OrderFact:
+    def _writing(self) -> int:
+        if self.generation is None:
+            raise RuntimeError(f"writes to {self.projection} name their generation")
+        return self.generation
+
+
+class DjangoSalesStore(_Generation):
+    """Implement ``SalesStore``; call the writers inside the runner's transaction."""
+
+    projection = SALES
+
+    def lock_facts(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
+        generation = self._writing()
         facts = rows.OrderFact.objects.db_manager(self.using)
-        # Insert-or-nothing, then lock: two events of one order (a place and a cancel delivered
-        # at once) take turns on the row instead of both finding none and both inserting.
-        facts.bulk_create([rows.OrderFact(order_id=UUID(order_id))], ignore_conflicts=True)
-        return to_domain(facts.select_for_update().get(order_id=order_id))
-
-    def save_fact(self, fact: OrderFact) -> None:
-        rows.OrderFact.objects.db_manager(self.using).filter(order_id=fact.order_id).update(
-            placed_on=fact.placed_on,
-            units=fact.units,
-            revenue_minor=fact.revenue.minor if fact.revenue else 0,
-            currency=fact.revenue.currency if fact.revenue else "",
-            cancelled=fact.cancelled,
+        facts.bulk_create(
+            [rows.OrderFact(generation=generation, order_id=UUID(i)) for i in sorted(order_ids)],
+            ignore_conflicts=True,
         )
+        locked = self._rows(rows.OrderFact).filter(order_id__in=list(order_ids))
+        # In order_id order, as every writer locks them: two writers never wait on each other
+        # in a circle.
+        found = {str(row.order_id): to_domain(row) for row in locked.order_by("order_id")}
+        return {i: found[i] for i in order_ids}
 
-    def record_refund_once(self, refund_id: str, order_id: str) -> bool:
-        refunds = rows.RefundFact.objects.db_manager(self.using)
-        try:
-            with transaction.atomic(using=self.using):  # a savepoint: the delivery goes on
-                refunds.create(refund_id=UUID(refund_id), order_id=UUID(order_id))
-        except IntegrityError:
-            return False
-        return True
+    def save_facts(self, facts: Iterable[OrderFact]) -> None:
+        for fact in facts:
+            self._rows(rows.OrderFact).filter(order_id=fact.order_id).update(
+                placed_on=fact.placed_on,
+                units=fact.units,
+                revenue_minor=fact.revenue.minor if fact.revenue else 0,
+                currency=fact.revenue.currency if fact.revenue else "",
+                cancelled=fact.cancelled,
+            )
 
-    def add_to_day(self, delta: DayFigures) -> None:
+    def record_refunds_once(self, refunds: Collection[tuple[str, str]]) -> set[str]:
+        generation = self._writing()
+        ids = [UUID(refund_id) for refund_id, _ in refunds]
+        known = self._rows(rows.RefundFact).filter(refund_id__in=ids)
+        seen = set(known.values_list("refund_id", flat=True))
+        new = [(r, o) for r, o in refunds if UUID(r) not in seen]
+        rows.RefundFact.objects.db_manager(self.using).bulk_create(
+            rows.RefundFact(generation=generation, refund_id=UUID(r), order_id=UUID(o))
+            for r, o in new
+        )
+        return {r for r, _ in new}
+
+    def add_to_days(self, deltas: Iterable[DayFigures]) -> None:
+        generation = self._writing()
         days = rows.DailySales.objects.db_manager(self.using)
-        key = {"day": delta.day, "currency": delta.currency}
-        days.bulk_create([rows.DailySales(**key)], ignore_conflicts=True)
-        # One UPDATE that adds in the database: concurrent orders of one day queue on the row
-        # lock and each adds to the committed value, so none is lost.
-        days.filter(**key).update(
-            orders=F("orders") + delta.orders,
-            units=F("units") + delta.units,
-            revenue_minor=F("revenue_minor") + delta.revenue_minor,
-            refunds_minor=F("refunds_minor") + delta.refunds_minor,
-        )
+        for delta in sorted(deltas, key=lambda d: (d.day, d.currency)):
+            key = {"day": delta.day, "currency": delta.currency}
+            days.bulk_create([rows.DailySales(generation=generation, **key)], ignore_conflicts=True)
+            # One UPDATE that adds in the database: it adds to the committed value.
+            self._rows(rows.DailySales).filter(**key).update(
+                orders=F("orders") + delta.orders,
+                units=F("units") + delta.units,
+                revenue_minor=F("revenue_minor") + delta.revenue_minor,
+                refunds_minor=F("refunds_minor") + delta.refunds_minor,
+            )
 
     def days(self, start: date, end: date, currency: str) -> Iterator[DayFigures]:
-        found = rows.DailySales.objects.db_manager(self.using).filter(
-            day__range=(start, end), currency=currency
-        )
+        found = self._rows(rows.DailySales).filter(day__range=(start, end), currency=currency)
         for row in found.order_by("day"):
             yield figures_of(row)
 
     def all_days(self) -> Iterator[DayFigures]:
-        found = rows.DailySales.objects.db_manager(self.using).order_by("day", "currency")
-        for row in found:
+        for row in self._rows(rows.DailySales).order_by("day", "currency"):
             yield figures_of(row)
 
-    def reset(self) -> None:
-        rows.OrderFact.objects.db_manager(self.using).all().delete()
-        rows.RefundFact.objects.db_manager(self.using).all().delete()
-        rows.DailySales.objects.db_manager(self.using).all().delete()
+    def drop(self) -> None:
+        """Delete this generation's rows of the current tenant."""
+        for model in (rows.OrderFact, rows.RefundFact, rows.DailySales):
+            self._rows(model).delete()
+
+
+class DjangoCustomerSummaryStore(_Generation):
+    """Implement ``CustomerSummaryStore``."""
+
+    projection = CUSTOMER_SUMMARY
+
+    def add(self, deltas: Iterable[SummaryDelta]) -> None:
+        generation = self._writing()
+        summaries = rows.CustomerSummary.objects.db_manager(self.using)
+        totals = rows.CustomerPaidTotal.objects.db_manager(self.using)
+        for delta in sorted(deltas, key=lambda d: d.customer_id):
+            customer = UUID(delta.customer_id)
+            if delta.orders:
+                summaries.bulk_create(
+                    [rows.CustomerSummary(generation=generation, customer_id=customer)],
+                    ignore_conflicts=True,
+                )
+                self._rows(rows.CustomerSummary).filter(customer_id=customer).update(
+                    orders=F("orders") + delta.orders,
+                    first_order_at=_earliest("first_order_at", delta.first_order_at),
+                    last_order_at=_latest("last_order_at", delta.last_order_at),
+                )
+            for currency, minor in sorted(delta.paid_minor.items()):
+                totals.bulk_create(
+                    [
+                        rows.CustomerPaidTotal(
+                            generation=generation, customer_id=customer, currency=currency
+                        )
+                    ],
+                    ignore_conflicts=True,
+                )
+                self._rows(rows.CustomerPaidTotal).filter(
+                    customer_id=customer, currency=currency
+                ).update(paid_minor=F("paid_minor") + minor)
+
+    def summary(self, customer_id: str) -> CustomerSummary:
+        customer = UUID(customer_id)
+        row = self._rows(rows.CustomerSummary).filter(customer_id=customer).first()
+        paid = self._rows(rows.CustomerPaidTotal).filter(customer_id=customer)
+        return CustomerSummary(
+            customer_id=customer_id,
+            orders=row.orders if row else 0,
+            paid_total=tuple(
+                Money(total.paid_minor, total.currency) for total in paid.order_by("currency")
+            ),
+            first_order_at=row.first_order_at if row else None,
+            last_order_at=row.last_order_at if row else None,
+        )
+
+    def all(self) -> list[CustomerSummary]:
+        """Return every customer's summary, by customer id (for checks and rebuild tests)."""
+        ids = set(self._rows(rows.CustomerSummary).values_list("customer_id", flat=True))
+        ids |= set(self._rows(rows.CustomerPaidTotal).values_list("customer_id", flat=True))
+        return [self.summary(str(customer)) for customer in sorted(ids)]
+
+    def drop(self) -> None:
+        """Delete this generation's rows of the current tenant."""
+        for model in (rows.CustomerSummary, rows.CustomerPaidTotal):
+            self._rows(model).delete()
+
+
+class DjangoProductSalesStore(_Generation):
+    """Implement ``ProductSalesStore``."""
+
+    projection = PRODUCT_SALES
+
+    def unpaid_lines(self, order_ids: Collection[str]) -> dict[str, list[dict[str, Any]]]:
+        found = self._rows(rows.UnpaidOrderLines).filter(order_id__in=[UUID(i) for i in order_ids])
+        return {str(row.order_id): row.lines for row in found}
+
+    def keep_lines(self, lines: dict[str, list[dict[str, Any]]]) -> None:
+        generation = self._writing()
+        rows.UnpaidOrderLines.objects.db_manager(self.using).bulk_create(
+            rows.UnpaidOrderLines(generation=generation, order_id=UUID(order_id), lines=kept)
+            for order_id, kept in lines.items()
+        )
+
+    def forget_lines(self, order_ids: Collection[str]) -> None:
+        self._writing()
+        self._rows(rows.UnpaidOrderLines).filter(order_id__in=[UUID(i) for i in order_ids]).delete()
+
+    def add_sales(self, deltas: Iterable[ProductDay]) -> None:
+        generation = self._writing()
+        sales = rows.ProductSales.objects.db_manager(self.using)
+        for delta in sorted(deltas, key=lambda d: (d.product_id, d.day, d.currency)):
+            key = {
+                "product_id": UUID(delta.product_id),
+                "day": delta.day,
+                "currency": delta.currency,
+            }
+            sales.bulk_create(
+                [rows.ProductSales(generation=generation, name=delta.name, **key)],
+                ignore_conflicts=True,
+            )
+            self._rows(rows.ProductSales).filter(**key).update(
+                name=delta.name,
+                units=F("units") + delta.units,
+                revenue_minor=F("revenue_minor") + delta.revenue_minor,
+            )
+
+    def all(self) -> list[ProductDay]:
+        """Return every product's days, by product, day and currency."""
+        found = self._rows(rows.ProductSales).order_by("product_id", "day", "currency")
+        return [
+            ProductDay(
+                str(row.product_id), row.day, row.currency, row.name, row.units, row.revenue_minor
+            )
+            for row in found
+        ]
+
+    def drop(self) -> None:
+        """Delete this generation's rows of the current tenant."""
+        for model in (rows.UnpaidOrderLines, rows.ProductSales):
+            self._rows(model).delete()

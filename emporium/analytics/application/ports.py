@@ -1,35 +1,33 @@
-"""Ports of the analytics context: where the sales read model keeps its rows."""
+"""Ports of the analytics context: where each projection keeps its rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
+from emporium.analytics.domain.customers import CustomerSummary, SummaryDelta
 from emporium.analytics.domain.facts import DayFigures, OrderFact
+from emporium.analytics.domain.products import ProductDay
 
 
 class SalesStore(Protocol):
-    """The current tenant's order facts and day figures."""
+    """The current tenant's order facts and day figures (of one generation, for writers)."""
 
-    def lock_read_model(self, *, exclusive: bool) -> None:
-        """Hold the tenant's read model until commit: exclusive to rebuild, shared to deliver."""
+    def lock_facts(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
+        """Return the fact of each order (a blank one if unseen), locked until commit."""
         ...
 
-    def lock_fact(self, order_id: str) -> OrderFact:
-        """Return the fact of ``order_id`` (a blank one if unseen), locked until commit."""
+    def save_facts(self, facts: Iterable[OrderFact]) -> None:
+        """Store ``facts`` in place of those ``lock_facts`` returned."""
         ...
 
-    def save_fact(self, fact: OrderFact) -> None:
-        """Store ``fact`` in place of the one ``lock_fact`` returned."""
+    def record_refunds_once(self, refunds: Collection[tuple[str, str]]) -> set[str]:
+        """Remember (refund id, order id) pairs; return the refund ids not seen before."""
         ...
 
-    def record_refund_once(self, refund_id: str, order_id: str) -> bool:
-        """Remember the refund; return False, writing nothing, if it was seen before."""
-        ...
-
-    def add_to_day(self, delta: DayFigures) -> None:
-        """Add ``delta`` to its day's figures without losing a concurrent addition."""
+    def add_to_days(self, deltas: Iterable[DayFigures]) -> None:
+        """Add each delta to its day's figures without losing a concurrent addition."""
         ...
 
     def days(self, start: date, end: date, currency: str) -> Iterable[DayFigures]:
@@ -40,6 +38,34 @@ class SalesStore(Protocol):
         """Return the stored figures of every day in every currency."""
         ...
 
-    def reset(self) -> None:
-        """Forget every fact and figure of the current tenant."""
+
+class CustomerSummaryStore(Protocol):
+    """The current tenant's customer summaries."""
+
+    def add(self, deltas: Iterable[SummaryDelta]) -> None:
+        """Add each delta to its customer's summary."""
+        ...
+
+    def summary(self, customer_id: str) -> CustomerSummary:
+        """Return the customer's summary (an empty one if they never ordered)."""
+        ...
+
+
+class ProductSalesStore(Protocol):
+    """The current tenant's product sales per day, and the lines of orders not paid yet."""
+
+    def unpaid_lines(self, order_ids: Collection[str]) -> dict[str, list[dict[str, Any]]]:
+        """Return the kept lines of each of ``order_ids`` that has some."""
+        ...
+
+    def keep_lines(self, lines: dict[str, list[dict[str, Any]]]) -> None:
+        """Keep the lines of orders placed and not yet paid or cancelled."""
+        ...
+
+    def forget_lines(self, order_ids: Collection[str]) -> None:
+        """Forget the lines of orders paid or cancelled."""
+        ...
+
+    def add_sales(self, deltas: Iterable[ProductDay]) -> None:
+        """Add each delta to its product's day."""
         ...

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import IntegrityError, connections
 from django.db.models import QuerySet
 
+from emporium.infrastructure.projections.ports import PositionedEvent
 from emporium.multitenancy.context import require_tenant
 from emporium.ordering import models as rows
 from emporium.ordering.domain.stream import UPCASTERS, decode
@@ -17,14 +17,6 @@ from emporium.shared_kernel.events import DomainEvent, EventEnvelope
 
 #: Rows fetched per round trip when a reader streams many events.
 CHUNK_SIZE = 2000
-
-
-@dataclass(frozen=True)
-class PositionedEvent:
-    """A stored event as projections read it: its tenant position and its envelope."""
-
-    position: int
-    envelope: EventEnvelope
 
 
 def domain_event(row: rows.OrderEvent) -> DomainEvent:

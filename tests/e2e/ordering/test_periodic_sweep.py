@@ -17,7 +17,13 @@ from tests.order_streams import backdate_reservation
 pytestmark = pytest.mark.django_db
 
 #: Everything but the sweep: the relay would publish to a configured broker.
-OTHERS = ["relay-outbox", "prune-outbox", "warm-catalog-caches", "purge-idempotency-keys"]
+OTHERS = [
+    "relay-outbox",
+    "prune-outbox",
+    "warm-catalog-caches",
+    "purge-idempotency-keys",
+    "catch-up-projections",
+]
 
 
 def test_the_periodic_tasks_cancel_an_order_past_its_reservation(shop) -> None:

@@ -57,7 +57,11 @@ def test_order_paid_delivered_again_sends_no_second_receipt(shop: Any, committed
     order = committed(place, "ann", True)
     committed(pay, order["id"], card())
     [row] = OutboxMessage.objects.filter(type="ordering.order_paid")
-    [(name, handler)] = consumer_registry().consumers_for("ordering.order_paid")
+    [(name, handler)] = [
+        (name, handler)
+        for name, handler in consumer_registry().consumers_for("ordering.order_paid")
+        if name != "projections"
+    ]
 
     # A relay retry, then a broker redelivery to the consumer itself.
     InProcessPublisher().publish(row.to_envelope())
