@@ -19,6 +19,7 @@ from emporium.infrastructure.messaging.inbox import (
 from emporium.infrastructure.messaging.retries import RetryPolicy, consume_or_record
 from emporium.infrastructure.messaging.topology import (
     EXCHANGE_NAME,
+    RETIRED_QUEUES,
     dead_letter_exchange,
     dead_letter_queue,
     events_exchange,
@@ -84,6 +85,9 @@ class KombuPublisher:
             exchange.declare(channel=channel)
             # The dead-letter queue exists before anything could be dead-lettered to it.
             dead_letter_queue()(channel).declare()
+            for retired in RETIRED_QUEUES:
+                # RabbitMQ answers delete-ok for a queue that does not exist.
+                channel.queue_delete(retired)
             self._producer = Producer(channel, exchange=exchange)
         except BaseException:
             connection.release()

@@ -13,6 +13,9 @@ DEAD_LETTER_QUEUE = "emporium.dead"
 #: Deliveries of one message before the broker dead-letters it by itself: the limit for
 #: messages whose handling kills the worker, so that no failure could be recorded.
 MAX_DELIVERIES = 5
+#: Queues of consumers that no longer exist: bound to the exchange, they would fill for ever.
+#: ``sales-read-model`` gave way to ``projections``, which reads the event store instead.
+RETIRED_QUEUES = ("emporium.sales-read-model",)
 
 
 def events_exchange() -> Exchange:
