@@ -23,7 +23,6 @@ from django.test import RequestFactory
 from django.utils import timezone
 from rich.progress import Progress, TaskID
 
-from emporium.infrastructure.projections.runner import projection_registry
 from emporium.analytics.bootstrap import sales_report
 from emporium.catalog.models import Category, Product
 from emporium.demo import seed as demo_seed
@@ -39,6 +38,7 @@ from emporium.demo.plan import (
 from emporium.identity.models import User
 from emporium.infrastructure.messaging.inbox import consume_once, consumer_registry
 from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.infrastructure.projections.runner import projection_registry
 from emporium.inventory.models import StockItem, StockMovement
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.models import Order, OrderEvent, OrderLine
