@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from emporium.infrastructure.http.fields import optional_timestamp, timestamp
 from emporium.ordering import models as rows
+from emporium.ordering.domain.stream import UPCASTERS
 
 
 def visible_orders(customer_id: UUID | None) -> QuerySet[rows.Order]:
@@ -55,7 +56,7 @@ def order_document(row: rows.Order) -> dict[str, Any]:
 
 
 def history(order_id: UUID) -> list[dict[str, Any]]:
-    """Return the order's stored events, oldest first."""
+    """Return the order's stored events, oldest first, each payload in its current shape."""
     events = rows.OrderEvent.objects.filter(order_id=order_id).order_by("version")
     return [
         {
@@ -63,7 +64,7 @@ def history(order_id: UUID) -> list[dict[str, Any]]:
             "type": event.type,
             "occurred_at": timestamp(event.occurred_at),
             "aggregate_version": event.version,
-            "payload": event.payload,
+            "payload": UPCASTERS.upcast(event.type, event.schema_version, event.payload),
         }
         for event in events
     ]
