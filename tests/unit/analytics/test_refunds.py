@@ -1,19 +1,19 @@
-"""Refunds in the sales read model: net sales drop by what was refunded, on the refund's day."""
+"""Refunds in the sales projection: net sales drop by what was refunded, on the refund's day."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
 
-from emporium.analytics.application.consumers import Rebuilt, rebuild, record_sale
+from emporium.analytics.application.projections import apply_sales
 from emporium.analytics.domain.facts import DayFigures
 from emporium.analytics.domain.report import Period, Sales, sales_report
-from emporium.analytics.domain.totals import Totals
+from emporium.analytics.domain.totals import Totals, totals
 from emporium.shared_kernel.money import Money
 from tests.unit.analytics.events import placed, refunded
 from tests.unit.analytics.fakes import InMemorySalesStore
 
-NOV_25, NOV_27 = date(2026, 11, 25), date(2026, 11, 27)
+NOV_25, NOV_27, NOV_28 = date(2026, 11, 25), date(2026, 11, 27), date(2026, 11, 28)
 
 
 def figures(store: InMemorySalesStore) -> list[DayFigures]:
@@ -23,10 +23,10 @@ def figures(store: InMemorySalesStore) -> list[DayFigures]:
 def test_a_refund_counts_on_the_utc_day_it_was_made() -> None:
     store = InMemorySalesStore()
     order = str(uuid.uuid4())
-    record_sale(placed(order, "21.60", 2), store=store)
+    apply_sales([placed(order, "21.60", 2)], store)
 
     # 23:30 UTC on the 27th, whatever the shop's clock says.
-    record_sale(refunded(order, "5.00", refunded_total="5.00"), store=store)
+    apply_sales([refunded(order, "5.00", refunded_total="5.00")], store)
 
     assert figures(store) == [
         DayFigures(NOV_25, "USD", 1, 2, 2160, 0),
@@ -35,15 +35,26 @@ def test_a_refund_counts_on_the_utc_day_it_was_made() -> None:
     assert [day.net_minor for day in figures(store)] == [2160, -500]
 
 
+def test_a_refund_made_just_after_midnight_elsewhere_counts_on_its_utc_day() -> None:
+    store = InMemorySalesStore()
+    order = str(uuid.uuid4())
+    # 00:30 on the 28th in UTC+01:00 is 23:30 on the 27th in UTC.
+    at = datetime.fromisoformat("2026-11-28T00:30:00+01:00")
+
+    apply_sales([placed(order, "21.60", 2), refunded(order, "1.60", at=at)], store)
+
+    assert figures(store)[-1] == DayFigures(NOV_27, "USD", refunds_minor=160)
+
+
 def test_a_repeated_refund_counts_once_and_order_of_arrival_does_not_matter() -> None:
     store = InMemorySalesStore()
     order, refund = str(uuid.uuid4()), str(uuid.uuid4())
     event = refunded(order, "21.60", refund_id=refund)
 
-    record_sale(event, store=store)  # before its place
-    record_sale(event, store=store)
-    record_sale(placed(order, "21.60", 2), store=store)
-    record_sale(refunded(order, "21.60", refund_id=refund), store=store)  # redelivered copy
+    apply_sales([event], store)  # before its place
+    apply_sales([event, event], store)  # twice more, in one batch
+    apply_sales([placed(order, "21.60", 2)], store)
+    apply_sales([refunded(order, "21.60", refund_id=refund)], store)  # another copy
 
     assert figures(store) == [
         DayFigures(NOV_25, "USD", 1, 2, 2160, 0),
@@ -52,11 +63,32 @@ def test_a_repeated_refund_counts_once_and_order_of_arrival_does_not_matter() ->
     assert store.refunds == {refund: order}
 
 
+def test_two_refunds_of_one_order_count_on_their_own_days() -> None:
+    store = InMemorySalesStore()
+    order = str(uuid.uuid4())
+
+    apply_sales(
+        [
+            placed(order, "21.60", 2),
+            refunded(order, "1.60", refunded_total="1.60"),
+            refunded(order, "20.00", at=datetime(2026, 11, 28, 8, tzinfo=UTC)),
+        ],
+        store,
+    )
+
+    assert figures(store) == [
+        DayFigures(NOV_25, "USD", 1, 2, 2160, 0),
+        DayFigures(NOV_27, "USD", 0, 0, 0, 160),
+        DayFigures(NOV_28, "USD", 0, 0, 0, 2000),
+    ]
+    assert totals(store.all_days()) == Totals(1, 2, ())  # all refunded: no net revenue left
+
+
 def test_the_report_shows_net_revenue_and_refunds() -> None:
     store = InMemorySalesStore()
     order = str(uuid.uuid4())
-    record_sale(placed(order, "21.60", 2), store=store)
-    record_sale(refunded(order, "21.60"), store=store)
+    apply_sales([placed(order, "21.60", 2)], store)
+    apply_sales([refunded(order, "21.60")], store)
 
     report = sales_report(Period(NOV_25, NOV_27), "USD", figures(store))
 
@@ -69,8 +101,8 @@ def test_the_report_shows_net_revenue_and_refunds() -> None:
     assert report.totals == Sales(1, 2, zero, Money(2160, "USD"))
 
 
-def test_a_rebuild_replays_refunds_into_the_same_figures() -> None:
-    store = InMemorySalesStore()
+def test_a_replay_of_the_history_into_an_empty_store_gives_the_same_figures() -> None:
+    live, replayed = InMemorySalesStore(), InMemorySalesStore()
     order = str(uuid.uuid4())
     history = [
         placed(order, "21.60", 2),
@@ -78,10 +110,9 @@ def test_a_rebuild_replays_refunds_into_the_same_figures() -> None:
         refunded(order, "20.00", at=datetime(2026, 11, 28, tzinfo=UTC)),
     ]
     for event in history:
-        record_sale(event, store=store)
-    live = figures(store)
+        apply_sales([event], live)
 
-    rebuilt = rebuild(lambda: iter(history), store=store)
+    apply_sales(history, replayed)
 
-    assert figures(store) == live
-    assert rebuilt == Rebuilt(3, Totals(1, 2, ()))  # all refunded: no net revenue is left
+    assert figures(replayed) == figures(live)
+    assert replayed.refunds == live.refunds
