@@ -20,6 +20,7 @@ from emporium.ordering.adapters.repository import DjangoOrderingUnitOfWork
 from emporium.ordering.application import use_cases
 from emporium.ordering.application.ports import Offer, ShopTerms
 from emporium.ordering.application.record_refund import RecordRefund
+from emporium.ordering.application.record_refund import check_refund as check_refund_use_case
 from emporium.ordering.application.record_refund import record_refund as record_refund_use_case
 from emporium.ordering.domain.order import Order
 from emporium.shared_kernel.errors import ConcurrentUpdate
@@ -144,3 +145,10 @@ def verify_orders(
     """Compare each order of ``tenant`` folded from its stream with its snapshot row."""
     with tenant_context(tenant):
         return verification.verify_orders(progress=progress)
+
+
+def check_refund(cmd: RecordRefund) -> None:
+    """Raise what ``record_refund`` would, recording nothing (in the caller's transaction)."""
+    # The unit of work is not entered: its repository reads, and locks, in the caller's
+    # transaction, and a refusal leaves that transaction as it was.
+    check_refund_use_case(cmd, _unit_of_work().orders)

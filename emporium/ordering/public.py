@@ -8,6 +8,7 @@ from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
 from emporium.ordering.adapters.queries import has_orders, order_customer
 from emporium.ordering.application.record_refund import RecordRefund
 from emporium.ordering.application.use_cases import MarkOrderPaid
+from emporium.ordering.bootstrap import check_refund as check_order_refund
 from emporium.ordering.bootstrap import record_refund as record_order_refund
 from emporium.ordering.domain.events import (
     FulfilmentRequested,
@@ -40,6 +41,7 @@ __all__ = [
     "OrderRefunded",
     "OrderToPay",
     "RecordRefund",
+    "check_order_refund",
     "has_orders",
     "lock_order_to_pay",
     "mark_order_paid",

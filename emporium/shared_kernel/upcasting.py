@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,7 @@ class UpcasterChain:
             step = self._steps.get((event_type, version))
             if step is None:
                 raise UnknownSchemaVersion(f"no upcaster for {event_type} v{version}")
-            payload = step(dict(payload))
+            # A deep copy: a step may edit nested values, and the caller's payload is a row's.
+            payload = step(copy.deepcopy(payload))
             version += 1
         return payload

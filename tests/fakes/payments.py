@@ -96,6 +96,8 @@ class InMemoryOrders:
         self.table: Table[UUID, PayableOrder] = Table(uow, orders)
         self._payment_of: Table[UUID, UUID] = Table(uow)
         self._refunds: Table[UUID, tuple[tuple[UUID, Money, datetime, bool], ...]] = Table(uow)
+        #: The refund ids checked, in order, committed or not.
+        self.checked: list[UUID] = []
 
     @property
     def rows(self) -> dict[UUID, PayableOrder]:
@@ -120,9 +122,7 @@ class InMemoryOrders:
         self.table.put(order_id, replace(order, status="paid"))
         self._payment_of.put(order_id, payment_id)
 
-    def record_refund(
-        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
-    ) -> None:
+    def _checked(self, payment: Payment, restock: bool) -> tuple[PayableOrder, bool]:
         order = self.table.get(payment.order_id)
         if order is None:
             raise LookupError(f"no order {payment.order_id}")
@@ -131,6 +131,18 @@ class InMemoryOrders:
         fully = payment.refunded == order.total
         if restock and not fully:
             raise BusinessRuleViolation("Restock needs all.", code="restock-needs-full-refund")
+        return order, fully
+
+    def check_refund(
+        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
+    ) -> None:
+        self.checked.append(refund_id)
+        self._checked(payment, restock)
+
+    def record_refund(
+        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
+    ) -> None:
+        order, fully = self._checked(payment, restock)
         if fully:
             self.table.put(order.id, replace(order, status="refunded"))
         refunds = self._refunds.get(order.id) or ()

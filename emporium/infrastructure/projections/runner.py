@@ -125,6 +125,37 @@ def catch_up_all(using: str = "default") -> int:
     return sum(catch_up(entry, using=using) for entry in _registry.all())
 
 
+def replay_into(
+    entry: Registered,
+    generation: int,
+    *,
+    progress: Progress | None = None,
+    batch: int = REBUILD_BATCH,
+    using: str = "default",
+) -> tuple[int, int]:
+    """Apply the current tenant's events from position 0 to the rows of ``generation``.
+
+    Return how many events were read and the position of the last one (0 and 0 before any).
+    Each batch is a transaction of its own. Neither the tracking row nor any other generation
+    is touched: ``rebuild`` replays into its fresh generation with it, and a check can replay
+    into a scratch generation, compare its rows with the live ones, then ``drop`` it.
+    """
+    position = replayed = 0
+    head = entry.source.head()
+    if progress:
+        progress(0, head)
+    while True:
+        with transaction.atomic(using=using):
+            events = entry.source.read_after(position, batch)
+            if not events:
+                return replayed, position
+            _apply(entry.projection, events, generation)
+        position = events[-1].position
+        replayed += len(events)
+        if progress:
+            progress(position, max(head, position))
+
+
 @dataclass(frozen=True)
 class Rebuilt:
     """What a rebuild replayed and where it left the projection."""
@@ -156,20 +187,7 @@ def rebuild(
         state.save(using=using, update_fields=["rebuilding", "updated_at"])
         if abandoned is not None:
             projection.drop(abandoned)  # a rebuild that crashed, or one this one supersedes
-    position = replayed = 0
-    head = entry.source.head()
-    if progress:
-        progress(0, head)
-    while True:
-        with transaction.atomic(using=using):
-            events = entry.source.read_after(position, batch)
-            if not events:
-                break
-            _apply(projection, events, fresh)
-        position = events[-1].position
-        replayed += len(events)
-        if progress:
-            progress(position, max(head, position))
+    replayed, position = replay_into(entry, fresh, progress=progress, batch=batch, using=using)
     with transaction.atomic(using=using):
         state = _locked_state(entry.name, using)
         if state.rebuilding != fresh:

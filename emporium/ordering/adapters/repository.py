@@ -60,10 +60,14 @@ class DjangoOrderRepository:
     def __init__(self, uow: DjangoUnitOfWork) -> None:
         self.uow = uow
         self.events = DjangoOrderEventStore(uow.using)
+        # The version each order had in the database when this unit of work loaded or stored
+        # it: its events are pulled only at commit, so a second save must skip the first's.
+        self._stored: dict[UUID, int] = {}
 
-    def _append(self, order: Order) -> None:
-        new = order.events  # not pulled: the unit of work takes them at commit
-        self.events.append(order.id, order.version - len(new), new)
+    def _append(self, order: Order, stored: int) -> None:
+        new = [event for event in order.events if event.aggregate_version > stored]
+        self.events.append(order.id, stored, new)
+        self._stored[order.id] = order.version
 
     def add(self, order: Order) -> None:
         row = rows.Order(
@@ -87,7 +91,7 @@ class DjangoOrderRepository:
             )
             for position, line in enumerate(order.lines)
         )
-        self._append(order)
+        self._append(order, 0)
         self.uow.track(order)
 
     def get_for_update(self, order_id: UUID) -> Order | None:
@@ -101,13 +105,14 @@ class DjangoOrderRepository:
         if not locked:
             return None
         order = Order.from_events(self.events.load(order_id))
+        self._stored[order.id] = order.version
         self.uow.track(order)
         return order
 
     def save(self, order: Order) -> None:
-        if not order.events:
-            return
-        loaded = order.version - len(order.events)
+        loaded = self._stored.get(order.id, order.version - len(order.events))
+        if order.version == loaded:
+            return  # nothing new since it was loaded or last saved
         # Optimistic concurrency on the snapshot too: it moves only from the version we read.
         changed = (
             rows.Order.objects.db_manager(self.uow.using)
@@ -116,7 +121,7 @@ class DjangoOrderRepository:
         )
         if not changed:
             raise ConcurrentUpdate(f"Order {order.id} was changed by another request; try again.")
-        self._append(order)
+        self._append(order, loaded)
         self.uow.track(order)
 
     def expired_ids(self, now: datetime, limit: int) -> list[UUID]:

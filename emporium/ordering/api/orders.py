@@ -149,7 +149,9 @@ class CancelOrderView(OrderViewBase):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(request=None, responses={200: OrderDocument, **problem_responses(401, 404, 422)})
+    @extend_schema(
+        request=None, responses={200: OrderDocument, **problem_responses(401, 404, 409, 422)}
+    )
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)
         reason = CancelReason.CUSTOMER if customer_scope(request.user) else CancelReason.STAFF
@@ -163,7 +165,8 @@ class FulfilOrderView(OrderViewBase):
     permission_classes = [ShopStaff]
 
     @extend_schema(
-        request=None, responses={200: OrderDocument, **problem_responses(401, 403, 404, 422)}
+        request=None,
+        responses={200: OrderDocument, **problem_responses(401, 403, 404, 409, 422)},
     )
     def post(self, request: Request, pk: UUID) -> Response:
         self.visible_order(request, pk)

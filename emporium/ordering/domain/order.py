@@ -32,6 +32,10 @@ from emporium.shared_kernel.money import Money, UnknownCurrency, minor_digits
 MAX_QUANTITY = 1_000_000_000
 
 
+class CorruptStream(ValueError):
+    """Stored events that cannot be one order's life: a wrong start, a gap, a stranger, a type."""
+
+
 class OrderStatus(StrEnum):
     PENDING = "pending"  # being built; never stored
     CONFIRMED = "confirmed"  # placed, stock reserved until reserved_until
@@ -382,7 +386,7 @@ class Order(Aggregate[UUID]):
             case OrderRefunded() | FulfilmentRequested():
                 pass
             case _:
-                raise ValueError(f"{event.type} is not an event of an order")
+                raise CorruptStream(f"{event.type} is not an event of an order")
         self.version = event.aggregate_version
 
     @classmethod
@@ -391,7 +395,7 @@ class Order(Aggregate[UUID]):
         stream = iter(events)
         placed = next(stream, None)
         if not isinstance(placed, OrderPlaced) or placed.aggregate_version != 1:
-            raise ValueError("an order's stream starts with ordering.order_placed at version 1")
+            raise CorruptStream("an order's stream starts with ordering.order_placed at version 1")
         order = cls(
             id=UUID(placed.aggregate_id),
             customer_id=UUID(placed.customer_id),
@@ -402,9 +406,9 @@ class Order(Aggregate[UUID]):
         order._when(placed)
         for event in stream:
             if event.aggregate_id != placed.aggregate_id:
-                raise ValueError(f"event {event.event_id} belongs to another order")
+                raise CorruptStream(f"event {event.event_id} belongs to another order")
             if event.aggregate_version != order.version + 1:
-                raise ValueError(
+                raise CorruptStream(
                     f"version {event.aggregate_version} follows {order.version} in the stream"
                 )
             order._when(event)

@@ -18,6 +18,7 @@ from emporium.ordering.domain.events import (
     OrderPlaced,
     OrderRefunded,
 )
+from emporium.ordering.domain.order import CorruptStream
 from emporium.shared_kernel.events import DomainEvent
 from emporium.shared_kernel.money import Money
 from emporium.shared_kernel.upcasting import Payload, UpcasterChain
@@ -43,10 +44,6 @@ def _placed_v1_to_v2(payload: Payload) -> Payload:
     # v1 had no currency of its own: every amount of an order is in the order's currency.
     payload["currency"] = payload["total"]["currency"]
     return payload
-
-
-class CorruptStream(ValueError):
-    """An order's stored events cannot be an order's life (unknown type, gap, wrong start)."""
 
 
 def _line(data: dict[str, Any]) -> LineSnapshot:

@@ -141,17 +141,26 @@ class OrdersForPayments:
     def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
         ordering.mark_order_paid(order_id, payment_id)
 
+    def check_refund(
+        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
+    ) -> None:
+        ordering.check_order_refund(_refund(payment, refund_id, amount, at, restock))
+
     def record_refund(
         self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
     ) -> None:
-        ordering.record_order_refund(
-            ordering.RecordRefund(
-                order_id=payment.order_id,
-                payment_id=payment.id,
-                refund_id=refund_id,
-                amount=amount,
-                refunded_total=payment.refunded,
-                at=at,
-                restock=restock,
-            )
-        )
+        ordering.record_order_refund(_refund(payment, refund_id, amount, at, restock))
+
+
+def _refund(
+    payment: Payment, refund_id: UUID, amount: Money, at: datetime, restock: bool
+) -> ordering.RecordRefund:
+    return ordering.RecordRefund(
+        order_id=payment.order_id,
+        payment_id=payment.id,
+        refund_id=refund_id,
+        amount=amount,
+        refunded_total=payment.refunded,
+        at=at,
+        restock=restock,
+    )

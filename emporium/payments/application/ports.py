@@ -96,6 +96,11 @@ class Orders(Protocol):
     def mark_paid(self, order_id: UUID, payment_id: UUID) -> None:
         """Record the capture on the order (in the caller's transaction)."""
 
+    def check_refund(
+        self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
+    ) -> None:
+        """Raise what ``record_refund`` would raise, recording nothing; the order stays locked."""
+
     def record_refund(
         self, payment: Payment, refund_id: UUID, amount: Money, at: datetime, *, restock: bool
     ) -> None:

@@ -45,9 +45,10 @@ def refund_payment(
 ) -> Refund:
     """Refund part or all of what is left of a captured payment, through its provider.
 
-    The order learns of the refund in the same transaction (the refund of all that is left
-    makes it refunded), before the provider is asked, so a refund the order refuses moves no
-    money.
+    The order checks the refund before the provider is asked, so a refund the order refuses
+    moves no money, and records it after, in the same transaction (the refund of all that is
+    left makes it refunded): recording holds the shop's order stream until commit (ADR 0016),
+    which must not wait on the provider.
     """
     with uow:
         payment = uow.payments.get_for_update(command.payment_id)
@@ -62,7 +63,7 @@ def refund_payment(
                 f"The payment method {payment.method!r} is not installed.",
                 code="payment-method-not-enabled",
             )
-        orders.record_refund(payment, refund.id, amount, at, restock=command.restock)
+        orders.check_refund(payment, refund.id, amount, at, restock=command.restock)
         try:
             provider.refund(payment.transaction_id, amount)
         except ProviderUnavailable:
@@ -71,6 +72,7 @@ def refund_payment(
                 retry_after=RETRY_AFTER,
                 code="payment-provider-unavailable",
             ) from None
+        orders.record_refund(payment, refund.id, amount, at, restock=command.restock)
         uow.payments.save(payment)
         uow.commit()
     return refund

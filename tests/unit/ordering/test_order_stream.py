@@ -69,7 +69,7 @@ def test_a_stream_that_is_no_life_of_one_order_is_refused(stream: str, refusal: 
     }
     assert other_placed.aggregate_id != placed.aggregate_id
 
-    with pytest.raises(ValueError, match=refusal):
+    with pytest.raises(CorruptStream, match=refusal):
         Order.from_events(streams[stream])
 
 

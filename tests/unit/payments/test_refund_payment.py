@@ -250,3 +250,23 @@ def test_a_refund_the_order_refuses_moves_no_money() -> None:
     assert refused.value.code == "restock-needs-full-refund"
     assert_nothing_refunded(checkout, payment)
     assert checkout.orders.refunds_of(ORDER) == ()
+
+
+def test_the_order_checks_the_refund_before_the_money_moves_and_records_it_after() -> None:
+    checkout, payment = paid()
+    seen: list[tuple[str, object]] = []
+    provider_refund = checkout.card.refund
+
+    def refund_watched(transaction_id: str, amount: Money) -> None:
+        # What the order had checked and recorded when the provider was asked.
+        seen.append(("checked", tuple(checkout.orders.checked)))
+        seen.append(("recorded", checkout.orders.table.get(ORDER).status))
+        provider_refund(transaction_id, amount)
+
+    checkout.card.refund = refund_watched  # type: ignore[method-assign]
+
+    done = refund(checkout, payment.id, None)
+
+    assert seen == [("checked", (done.id,)), ("recorded", "paid")]
+    assert checkout.orders.refunds_of(ORDER) == ((done.id, TOTAL, LATER, False),)
+    assert checkout.orders.rows[ORDER].status == "refunded"
