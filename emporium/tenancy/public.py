@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from emporium.multitenancy.context import TenantRef, require_tenant
-from emporium.tenancy.adapters.commands import TenantCommand
+from emporium.tenancy.adapters.commands import EachTenantCommand, TenantCommand
 
 
 def shop_currency() -> str:
@@ -64,6 +64,7 @@ def shop_name() -> str:
 
 
 __all__ = [
+    "EachTenantCommand",
     "TenantCommand",
     "active_tenant",
     "active_tenants",

@@ -1,4 +1,4 @@
-"""Base class for management commands that work on one tenant's data."""
+"""Base classes for management commands that work on one tenant's data, or on each of many."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from emporium.multitenancy.context import TenantRef, tenant_context
+from emporium.tenancy.adapters.resolution import active_tenant
+from emporium.tenancy.domain.tenant import TenantStatus
 from emporium.tenancy.models import Tenant
 
 
@@ -26,4 +28,43 @@ class TenantCommand(BaseCommand):
 
     def handle_tenant(self, *args: Any, **options: Any) -> Any:
         """Do the command's work; the tenant is current and a transaction is open."""
+        raise NotImplementedError
+
+
+class EachTenantCommand(BaseCommand):
+    """A command run as ``manage.py <name> [--tenant SLUG ...]``: on each active tenant named.
+
+    Every active tenant when none is named; an unknown or inactive slug is refused before any
+    tenant is touched. Subclasses add their own arguments after calling ``add_arguments``.
+    """
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--tenant",
+            action="append",
+            dest="tenants",
+            metavar="SLUG",
+            help="Slug of an active tenant, repeatable; every active one if omitted.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        tenants = self.chosen_tenants(options["tenants"])
+        if not tenants:
+            self.stdout.write("No active tenants.")
+        self.handle_tenants(tenants, **options)
+
+    @staticmethod
+    def chosen_tenants(slugs: list[str] | None) -> list[TenantRef]:
+        """Return the active tenants ``slugs`` name, or every active one for None."""
+        if not slugs:
+            active = Tenant.objects.filter(status=TenantStatus.ACTIVE.value).order_by("slug")
+            return [TenantRef(pk, slug) for pk, slug in active.values_list("id", "slug")]
+        found = {slug: active_tenant(slug) for slug in dict.fromkeys(slugs)}
+        unknown = [slug for slug, tenant in found.items() if tenant is None]
+        if unknown:
+            raise CommandError(f"No active tenant {', '.join(map(repr, unknown))}.")
+        return [tenant for tenant in found.values() if tenant is not None]
+
+    def handle_tenants(self, chosen: list[TenantRef], **options: Any) -> None:
+        """Do the command's work on the ``chosen`` tenants (in no tenant, no transaction)."""
         raise NotImplementedError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -16,18 +16,7 @@ from emporium.infrastructure.projections.runner import (
     projection_registry,
 )
 from emporium.multitenancy.context import TenantRef
-from emporium.tenancy.public import active_tenant, active_tenants
-
-
-def chosen_tenants(slugs: list[str] | None) -> list[TenantRef]:
-    """Return the active tenants named by ``slugs`` (every active one if None); refuse unknowns."""
-    if not slugs:
-        return active_tenants()
-    found = {slug: active_tenant(slug) for slug in dict.fromkeys(slugs)}
-    unknown = [slug for slug, tenant in found.items() if tenant is None]
-    if unknown:
-        raise CommandError(f"No active tenant {', '.join(map(repr, unknown))}.")
-    return [tenant for tenant in found.values() if tenant is not None]
+from emporium.tenancy.public import EachTenantCommand
 
 
 def rebuild_with_progress(name: str, tenant: TenantRef, *, shown: bool) -> Rebuilt:
@@ -51,7 +40,7 @@ def rebuild_with_progress(name: str, tenant: TenantRef, *, shown: bool) -> Rebui
             raise CommandError(f"{tenant.slug}: {exc}") from exc
 
 
-class Command(BaseCommand):
+class Command(EachTenantCommand):
     help = (
         "Replay a projection from position 0 into fresh rows and swap them in, per tenant, "
         "while the consumers keep the live rows current."
@@ -59,13 +48,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", help="The projection: " + ", ".join(self._names()) + ".")
-        parser.add_argument(
-            "--tenant",
-            action="append",
-            dest="tenants",
-            metavar="SLUG",
-            help="Slug of an active tenant, repeatable; every active one if omitted.",
-        )
+        super().add_arguments(parser)
 
     @staticmethod
     def _names() -> list[str]:
@@ -77,10 +60,11 @@ class Command(BaseCommand):
             projection_registry().get(name)
         except UnknownProjection as exc:
             raise CommandError(str(exc)) from exc
-        tenants = chosen_tenants(options["tenants"])  # refuse before touching any tenant
-        if not tenants:
-            self.stdout.write("No active tenants.")
-        for tenant in tenants:
+        super().handle(*args, **options)
+
+    def handle_tenants(self, chosen: list[TenantRef], **options: Any) -> None:
+        name = options["name"]
+        for tenant in chosen:
             rebuilt = rebuild_with_progress(name, tenant, shown=options["verbosity"] >= 1)
             self.stdout.write(
                 f"{tenant.slug}: {name} rebuilt from {rebuilt.events} events up to position "

@@ -4,37 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 from rich.console import Console
 from rich.progress import Progress
 
 from emporium.multitenancy.context import TenantRef
 from emporium.ordering import bootstrap
 from emporium.ordering.adapters.verification import Verification
-from emporium.tenancy.public import active_tenant, active_tenants
+from emporium.tenancy.public import EachTenantCommand
 
 
-class Command(BaseCommand):
+class Command(EachTenantCommand):
     help = (
         "Fold every order from its event stream and compare it with its snapshot row, per "
         "tenant; print each difference as 'field: stream != snapshot' and fail if any."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--tenant",
-            action="append",
-            dest="tenants",
-            metavar="SLUG",
-            help="Slug of an active tenant, repeatable; every active one if omitted.",
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        tenants = self._tenants(options["tenants"])  # refuse before touching any tenant
-        if not tenants:
-            self.stdout.write("No active tenants.")
+    def handle_tenants(self, chosen: list[TenantRef], **options: Any) -> None:
         differ = 0
-        for tenant in tenants:
+        for tenant in chosen:
             verified = self._verify(tenant, shown=options["verbosity"] >= 1)
             for difference in verified.differences:
                 fields = "; ".join(difference.fields)
@@ -57,12 +45,3 @@ class Command(BaseCommand):
                 progress.update(bar, completed=done, total=total)
 
             return bootstrap.verify_orders(tenant, progress=advance)
-
-    def _tenants(self, slugs: list[str] | None) -> list[TenantRef]:
-        if not slugs:
-            return active_tenants()
-        found = {slug: active_tenant(slug) for slug in dict.fromkeys(slugs)}
-        unknown = [slug for slug, tenant in found.items() if tenant is None]
-        if unknown:
-            raise CommandError(f"No active tenant {', '.join(map(repr, unknown))}.")
-        return [tenant for tenant in found.values() if tenant is not None]
