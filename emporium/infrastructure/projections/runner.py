@@ -141,7 +141,8 @@ def replay_into(
     into a scratch generation, compare its rows with the live ones, then ``drop`` it.
     """
     position = replayed = 0
-    head = entry.source.head()
+    with transaction.atomic(using=using):  # outside one, row-level security hides the head
+        head = entry.source.head()
     if progress:
         progress(0, head)
     while True:
@@ -190,19 +191,25 @@ def rebuild(
     replayed, position = replay_into(entry, fresh, progress=progress, batch=batch, using=using)
     with transaction.atomic(using=using):
         state = _locked_state(entry.name, using)
-        if state.rebuilding != fresh:
-            raise RebuildSuperseded(f"a later rebuild of {entry.name} took over")
-        # The live runner waits on the lock now: what committed since the replay goes in here.
-        while events := entry.source.read_after(position, batch):
-            _apply(projection, events, fresh)
-            position = events[-1].position
-            replayed += len(events)
-        old = state.generation
-        state.generation, state.position, state.rebuilding = fresh, position, None
-        state.save(
-            using=using, update_fields=["generation", "position", "rebuilding", "updated_at"]
-        )
-        projection.drop(old)
+        superseded = state.rebuilding != fresh
+        if superseded:
+            # The later rebuild dropped this generation when it began, but the batches replayed
+            # since are still there, and no later rebuild knows this generation: drop them here.
+            projection.drop(fresh)
+        else:
+            # The live runner waits on the lock now: what committed since the replay goes in.
+            while events := entry.source.read_after(position, batch):
+                _apply(projection, events, fresh)
+                position = events[-1].position
+                replayed += len(events)
+            old = state.generation
+            state.generation, state.position, state.rebuilding = fresh, position, None
+            state.save(
+                using=using, update_fields=["generation", "position", "rebuilding", "updated_at"]
+            )
+            projection.drop(old)
+    if superseded:
+        raise RebuildSuperseded(f"a later rebuild of {entry.name} took over")
     if progress:
         progress(position, position)
     return Rebuilt(entry.name, replayed, position, fresh)
