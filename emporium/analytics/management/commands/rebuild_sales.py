@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from emporium.analytics.adapters.store import SALES, DjangoSalesStore
 from emporium.analytics.domain.totals import Totals, totals
 from emporium.analytics.management.commands.rebuild_projection import rebuild_with_progress
@@ -23,7 +25,8 @@ class Command(EachTenantCommand):
     def handle_tenants(self, chosen: list[TenantRef], **options: Any) -> None:
         for tenant in chosen:
             rebuilt = rebuild_with_progress(SALES, tenant, shown=options["verbosity"] >= 1)
-            with tenant_context(tenant):
+            # In a transaction: outside one, row-level security shows no row of the tenant.
+            with tenant_context(tenant), transaction.atomic():
                 figures = totals(DjangoSalesStore().all_days())
             self.stdout.write(
                 f"{tenant.slug}: replayed events {rebuilt.events}; {describe(figures)}"
