@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.public import order_event_source
 from emporium.shared_kernel.events import EventEnvelope
 from emporium.tenancy.public import active_tenants, shop_currency
+
+logger = logging.getLogger(__name__)
 
 #: The consumer that keeps every projection current from the event store.
 CONSUMER = "projections"
@@ -52,11 +55,21 @@ def catch_up() -> int:
 
 
 def catch_up_every_tenant() -> int:
-    """Bring every active tenant's projections up to date (the periodic safety net)."""
+    """Bring every active tenant's projections up to date (the periodic safety net).
+
+    A projection that fails for a tenant is logged and stays at the event it failed on; the
+    other projections and the other tenants still catch up.
+    """
     total = 0
     for tenant in active_tenants():
         with tenant_context(tenant):
-            total += catch_up()
+            for entry in runner.projection_registry().all():
+                try:
+                    total += runner.catch_up(entry)
+                except Exception:
+                    logger.exception(
+                        "Catching up projection %s of tenant %s failed", entry.name, tenant.slug
+                    )
     return total
 
 
