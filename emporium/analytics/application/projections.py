@@ -1,8 +1,10 @@
 """Analytics' projections of ordering's events: each folds a batch of events into its rows.
 
 The runner hands each batch over in position order, exactly once, inside the transaction that
-moves the projection's position; the folds still tolerate repeats and a cancel before its
-place, which is how the sales rules were first written for at-least-once delivery.
+moves the projection's position. The sales fold still tolerates repeats and a cancel before its
+place, which is how its rules were first written for at-least-once delivery; the customer
+summaries and product sales count on the runner's exactly once (a repeated place would count
+twice).
 """
 
 from __future__ import annotations
