@@ -85,17 +85,15 @@ class DjangoSalesStore(_Generation):
 
     projection = SALES
 
-    def lock_facts(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
+    def facts_of(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
         generation = self._writing()
         facts = rows.OrderFact.objects.db_manager(self.using)
         facts.bulk_create(
             [rows.OrderFact(generation=generation, order_id=UUID(i)) for i in sorted(order_ids)],
             ignore_conflicts=True,
         )
-        locked = self._rows(rows.OrderFact).filter(order_id__in=list(order_ids))
-        # In order_id order, as every writer locks them: two writers never wait on each other
-        # in a circle.
-        found = {str(row.order_id): to_domain(row) for row in locked.order_by("order_id")}
+        stored = self._rows(rows.OrderFact).filter(order_id__in=list(order_ids))
+        found = {str(row.order_id): to_domain(row) for row in stored}
         return {i: found[i] for i in order_ids}
 
     def save_facts(self, facts: Iterable[OrderFact]) -> None:

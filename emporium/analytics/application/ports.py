@@ -14,12 +14,16 @@ from emporium.analytics.domain.products import ProductDay
 class SalesStore(Protocol):
     """The current tenant's order facts and day figures (of one generation, for writers)."""
 
-    def lock_facts(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
-        """Return the fact of each order (a blank one if unseen), locked until commit."""
+    def facts_of(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
+        """Return the fact of each order (a blank one if unseen).
+
+        No row lock: the projection's tracking row, held by the runner, keeps every other
+        writer of this generation out until commit.
+        """
         ...
 
     def save_facts(self, facts: Iterable[OrderFact]) -> None:
-        """Store ``facts`` in place of those ``lock_facts`` returned."""
+        """Store ``facts`` in place of those ``facts_of`` returned."""
         ...
 
     def record_refunds_once(self, refunds: Collection[tuple[str, str]]) -> set[str]:

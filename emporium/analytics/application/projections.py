@@ -92,7 +92,7 @@ def apply_sales(envelopes: Sequence[Envelope], store: SalesStore) -> None:
     """Fold placed, cancelled and refunded orders into the day figures, each event once."""
     envelopes = [e for e in envelopes if e.type in SALES_EVENTS]
     order_ids = {e.aggregate_id for e in envelopes if e.type != ORDER_REFUNDED}
-    before = store.lock_facts(order_ids) if order_ids else {}
+    before = store.facts_of(order_ids) if order_ids else {}
     facts = dict(before)
     refunds = [e for e in envelopes if e.type == ORDER_REFUNDED]
     # A refund counts on the UTC day it was made, apart from its order's place and cancel; its

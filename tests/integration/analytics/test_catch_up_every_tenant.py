@@ -8,6 +8,8 @@ import pytest
 
 from emporium.analytics import bootstrap
 from emporium.analytics.adapters.projections import PROJECTIONS
+from emporium.infrastructure.messaging.inbox import consume_once, consumer_registry
+from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.infrastructure.projections import runner
 from emporium.infrastructure.projections.ports import PositionedEvent
 from emporium.ordering.public import order_event_source
@@ -74,3 +76,23 @@ def test_a_failing_projection_stops_neither_the_others_nor_the_other_tenants(
         f"Catching up projection {Broken.name} of tenant acme failed",
         f"Catching up projection {Broken.name} of tenant globex failed",
     ]
+
+
+def test_in_the_consumers_delivery_a_failing_projection_stops_no_other(
+    shops: Shops, held: HeldDelivery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = runner.projection_registry()
+    monkeypatch.setattr(registry, "_by_name", dict(registry._by_name))
+    registry.register(Broken(), order_event_source())
+    shops.order(shops.acme, 2)
+    [row] = OutboxMessage.objects.filter(type="ordering.order_placed")
+    envelope = row.to_envelope()
+    handler = consumer_registry().handler_for(bootstrap.CONSUMER, envelope.type)
+    assert handler is not None
+
+    assert consume_once(bootstrap.CONSUMER, envelope, handler) is True
+
+    assert days_of(shops.acme) == [(today(), "USD", 1, 2, 800, 0)]
+    assert state_of(shops.acme, Broken.name) == (0, 1, None)
+    for projection in PROJECTIONS:
+        assert state_of(shops.acme, projection.name) == (1, 1, None)

@@ -27,7 +27,7 @@ class InMemorySalesStore:
         #: Every call that writes, with what it was given: ("save_facts", [...]) ...
         self.writes: list[tuple[str, list[Any]]] = []
 
-    def lock_facts(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
+    def facts_of(self, order_ids: Collection[str]) -> dict[str, OrderFact]:
         return {i: self.facts.get(i, OrderFact(i)) for i in order_ids}
 
     def save_facts(self, facts: Iterable[OrderFact]) -> None:
