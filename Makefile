@@ -15,7 +15,7 @@ TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scri
 # the test database would wait for them.
 FAULTS_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_faults)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events
+.PHONY: help install run test lint format test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events bench-event-sourcing
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -101,3 +101,8 @@ bench-events: install ## Benchmark: relay, consumer and end-to-end throughput of
 		if [ -z "$$DATABASE_URL" ] || [ -z "$$CELERY_BROKER_URL" ]; then \
 			echo "bench-events needs PostgreSQL and RabbitMQ; unreachable: $$EMPORIUM_MISSING_SERVICES" >&2; exit 1; fi; \
 		$(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/events_throughput.py
+
+bench-event-sourcing: install ## Benchmark: rebuild each projection from 100,000 order events (idle and beside new orders) and verify_orders (PostgreSQL); ARGS="--events N"
+	@$(BENCH_ENV); if [ -z "$$DATABASE_URL" ]; then \
+		echo "bench-event-sourcing needs PostgreSQL; unreachable: $$EMPORIUM_MISSING_SERVICES" >&2; exit 1; fi; \
+		$(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/event_sourcing.py $(ARGS)
