@@ -397,7 +397,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if connections["default"].vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL and DATABASE_ADMIN_URL.")
-    console = Console()
+    console = Console(width=120)  # the table's columns, unabridged, in a log too
     slug = "bench-es"
     remove(slug)
     start = time.perf_counter()
