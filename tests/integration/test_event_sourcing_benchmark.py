@@ -32,7 +32,8 @@ EVENTS = 2_000
 def benchmark() -> ModuleType:
     path = Path(__file__).resolve().parents[2] / "benchmarks" / "event_sourcing.py"
     spec = importlib.util.spec_from_file_location("event_sourcing_benchmark", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
