@@ -41,6 +41,7 @@ django.setup()
 from django.apps import apps  # noqa: E402
 from django.db import DatabaseError, connections, transaction  # noqa: E402
 from django.db.models import JSONField, Model  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -244,7 +245,11 @@ def remove(slug: str) -> None:
         if not (tables := left):
             break
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM infrastructure_outboxmessage WHERE tenant = %s", [slug])
+        # The tenant's events, and the platform's tenancy.tenant_created about it (no tenant).
+        cursor.execute(
+            "DELETE FROM infrastructure_outboxmessage WHERE tenant = %s OR aggregate_id = %s",
+            [slug, str(row)],
+        )
         cursor.execute(f"DELETE FROM {Tenant._meta.db_table} WHERE id = %s", [row])
 
 
@@ -356,14 +361,19 @@ def a_product(tenant: TenantRef, stock: int) -> uuid.UUID:
 
 
 def rebuild_beside_orders(tenant: TenantRef, entry: runner.Registered, product: uuid.UUID) -> Timed:
-    """Rebuild while a thread places orders; then check the rows against a fresh replay."""
+    """Rebuild while a thread places orders; then check the rows against a fresh replay.
+
+    Without a broker, so that the live runner applies each order after its commit, in the
+    ordering thread, while the rebuild replays: the two meet at the swap.
+    """
     orders = Orders(tenant, product)
-    orders.start()
-    try:
-        timed = rebuild(tenant, entry)
-    finally:
-        orders.stop.set()
-        orders.join(timeout=60)
+    with override_settings(CELERY_BROKER_URL=""):
+        orders.start()
+        try:
+            timed = rebuild(tenant, entry)
+        finally:
+            orders.stop.set()
+            orders.join(timeout=60)
     if orders.errors:
         raise orders.errors[0]
     timed.placed_meanwhile = orders.placed
