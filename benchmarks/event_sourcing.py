@@ -47,6 +47,8 @@ from rich.table import Table  # noqa: E402
 
 from emporium.catalog import bootstrap as catalog  # noqa: E402
 from emporium.catalog.application import use_cases as catalog_cases  # noqa: E402
+from emporium.identity.domain.roles import Role  # noqa: E402
+from emporium.identity.models import User  # noqa: E402
 from emporium.infrastructure.projections import runner  # noqa: E402
 from emporium.inventory.application.use_cases import SetStock  # noqa: E402
 from emporium.inventory.bootstrap import count_stock  # noqa: E402
@@ -227,10 +229,11 @@ def remove(slug: str) -> None:
     row = Tenant.objects.using(OWNER).filter(slug=slug).values_list("id", flat=True).first()
     if row is None:
         return
+    # Every table with a tenant key: the tenant-owned models, and the accounts.
     tables = [
         m._meta.db_table
         for m in apps.get_models()
-        if issubclass(m, TenantOwnedModel) and not m._meta.proxy
+        if not m._meta.proxy and any(f.attname == "tenant_id" for f in m._meta.concrete_fields)
     ]
     connection = connections[OWNER]
     # Rows that others point at go last: retry what a foreign key refused until all are gone.
@@ -245,6 +248,8 @@ def remove(slug: str) -> None:
         if not (tables := left):
             break
     with connection.cursor() as cursor:
+        for table in ("infrastructure_inboxmessage", "infrastructure_deliveryfailure"):
+            cursor.execute(f"DELETE FROM {table} WHERE tenant = %s", [slug])
         # The tenant's events, and the platform's tenancy.tenant_created about it (no tenant).
         cursor.execute(
             "DELETE FROM infrastructure_outboxmessage WHERE tenant = %s OR aggregate_id = %s",
@@ -335,9 +340,16 @@ class Orders(threading.Thread):
         self.errors: list[BaseException] = []
 
     def run(self) -> None:
-        customer = uuid.uuid4()
         try:
             with tenant_context(self.tenant):
+                with transaction.atomic():  # RLS sees the tenant inside a transaction
+                    # A real account: the confirmation e-mail, run after each commit, needs one.
+                    customer = User.objects.create_user(
+                        f"buyer-{uuid.uuid4().hex[:8]}@bench.example",
+                        None,
+                        role=Role.CUSTOMER,
+                        name="Buyer",
+                    ).pk
                 while not self.stop.is_set():
                     ordering.place_order(PlaceOrder(customer, [(self.product, 1)]))
                     self.placed += 1
