@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -408,11 +408,6 @@ def plant_difference(tenant: TenantRef, history: History) -> uuid.UUID:
     return order.id
 
 
-def iterate(entries: Iterable[runner.Registered]) -> Iterator[runner.Registered]:
-    """Yield the registered projections in name order."""
-    yield from sorted(entries, key=lambda entry: entry.name)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
@@ -429,7 +424,7 @@ def main() -> None:
         f"loaded {len(history.events):,} events of {len(history.orders):,} orders "
         f"({len(history.lines):,} lines) with COPY in {loaded:.1f} s"
     )
-    entries = list(iterate(runner.projection_registry().all()))
+    entries = runner.projection_registry().all()  # by name
     try:
         idle = [rebuild(tenant, entry) for entry in entries]
         product = a_product(tenant, stock=1_000_000)

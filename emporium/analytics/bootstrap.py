@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,12 +18,10 @@ from emporium.analytics.domain.customers import CustomerSummary
 from emporium.analytics.domain.report import SalesReport
 from emporium.infrastructure.messaging.inbox import consumer_registry
 from emporium.infrastructure.projections import runner
-from emporium.multitenancy.context import TenantRef, current_tenant_slug, tenant_context
+from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.public import order_event_source
 from emporium.shared_kernel.events import EventEnvelope
 from emporium.tenancy.public import active_tenants, shop_currency
-
-logger = logging.getLogger(__name__)
 
 #: The consumer that keeps every projection current from the event store.
 CONSUMER = "projections"
@@ -50,21 +47,8 @@ def consume(envelope: EventEnvelope) -> None:
 
 
 def catch_up() -> int:
-    """Bring the current tenant's projections up to its last event; return events read.
-
-    A projection that fails is logged and stays at the event it failed on (its batch rolled
-    back to a savepoint); the other projections still catch up, in the consumer's delivery too,
-    and the periodic task tries the failed one again.
-    """
-    total = 0
-    for entry in runner.projection_registry().all():
-        try:
-            total += runner.catch_up(entry)
-        except Exception:
-            logger.exception(
-                "Catching up projection %s of tenant %s failed", entry.name, current_tenant_slug()
-            )
-    return total
+    """Bring the current tenant's projections up to its last event; return events read."""
+    return runner.catch_up_all()
 
 
 def catch_up_every_tenant() -> int:

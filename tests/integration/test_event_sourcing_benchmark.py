@@ -45,7 +45,7 @@ def test_a_small_history_rebuilds_equal_to_a_replay_and_verifies_clean() -> None
     tenant, history = bench.load("bench-ci", EVENTS)
     try:
         assert len(history.events) in range(EVENTS, EVENTS + 8)
-        entries = list(bench.iterate(runner.projection_registry().all()))
+        entries = runner.projection_registry().all()
         idle = [bench.rebuild(tenant, entry) for entry in entries]
         assert [run.events for run in idle] == [len(history.events)] * len(entries)
         with tenant_context(tenant), transaction.atomic():  # RLS shows rows inside one

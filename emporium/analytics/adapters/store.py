@@ -40,23 +40,13 @@ def figures_of(row: rows.DailySales) -> DayFigures:
     )
 
 
-def _earliest(column: str, moment: datetime | None) -> Case | F:
-    # Case rather than Least: Least of a NULL column is NULL on SQLite, the other on PostgreSQL.
+def _kept_unless(column: str, moment: datetime | None, *, earlier: bool) -> Case | F:
+    """Return ``column``, or ``moment`` where that is earlier (or later) or the column NULL."""
+    # Case rather than Least/Greatest: with a NULL column those answer NULL on SQLite only.
     if moment is None:
         return F(column)
-    return Case(
-        When(**{f"{column}__lte": moment}, then=F(column)),
-        default=Value(moment),
-    )
-
-
-def _latest(column: str, moment: datetime | None) -> Case | F:
-    if moment is None:
-        return F(column)
-    return Case(
-        When(**{f"{column}__gte": moment}, then=F(column)),
-        default=Value(moment),
-    )
+    keep = f"{column}__lte" if earlier else f"{column}__gte"
+    return Case(When(**{keep: moment}, then=F(column)), default=Value(moment))
 
 
 class _Generation:
@@ -78,6 +68,19 @@ class _Generation:
         if self.generation is None:
             raise RuntimeError(f"writes to {self.projection} name their generation")
         return self.generation
+
+    def _add(self, model: type[Any], key: dict[str, Any], changes: dict[str, Any]) -> QuerySet[Any]:
+        """Make the row of ``key`` if missing, then change it in one UPDATE; return its query.
+
+        ``changes`` are column values or expressions such as ``F("orders") + 1``, which add in
+        the database to the committed value.
+        """
+        model.objects.db_manager(self.using).bulk_create(
+            [model(generation=self._writing(), **key)], ignore_conflicts=True
+        )
+        row = self._rows(model).filter(**key)
+        row.update(**changes)
+        return row
 
 
 class DjangoSalesStore(_Generation):
@@ -119,18 +122,16 @@ class DjangoSalesStore(_Generation):
         return {r for r, _ in new}
 
     def add_to_days(self, deltas: Iterable[DayFigures]) -> None:
-        generation = self._writing()
-        days = rows.DailySales.objects.db_manager(self.using)
         for delta in sorted(deltas, key=lambda d: (d.day, d.currency)):
-            key = {"day": delta.day, "currency": delta.currency}
-            days.bulk_create([rows.DailySales(generation=generation, **key)], ignore_conflicts=True)
-            # One UPDATE that adds in the database: it adds to the committed value.
-            day = self._rows(rows.DailySales).filter(**key)
-            day.update(
-                orders=F("orders") + delta.orders,
-                units=F("units") + delta.units,
-                revenue_minor=F("revenue_minor") + delta.revenue_minor,
-                refunds_minor=F("refunds_minor") + delta.refunds_minor,
+            day = self._add(
+                rows.DailySales,
+                {"day": delta.day, "currency": delta.currency},
+                {
+                    "orders": F("orders") + delta.orders,
+                    "units": F("units") + delta.units,
+                    "revenue_minor": F("revenue_minor") + delta.revenue_minor,
+                    "refunds_minor": F("refunds_minor") + delta.refunds_minor,
+                },
             )
             if min(delta.orders, delta.units, delta.revenue_minor, delta.refunds_minor) < 0:
                 # A cancel can take a day back to nothing: no row then, as a replay that saw
@@ -159,33 +160,25 @@ class DjangoCustomerSummaryStore(_Generation):
     projection = CUSTOMER_SUMMARY
 
     def add(self, deltas: Iterable[SummaryDelta]) -> None:
-        generation = self._writing()
-        summaries = rows.CustomerSummary.objects.db_manager(self.using)
-        totals = rows.CustomerPaidTotal.objects.db_manager(self.using)
         for delta in sorted(deltas, key=lambda d: d.customer_id):
             customer = UUID(delta.customer_id)
+            first, last = delta.first_order_at, delta.last_order_at
             if delta.orders:
-                summaries.bulk_create(
-                    [rows.CustomerSummary(generation=generation, customer_id=customer)],
-                    ignore_conflicts=True,
-                )
-                self._rows(rows.CustomerSummary).filter(customer_id=customer).update(
-                    orders=F("orders") + delta.orders,
-                    first_order_at=_earliest("first_order_at", delta.first_order_at),
-                    last_order_at=_latest("last_order_at", delta.last_order_at),
+                self._add(
+                    rows.CustomerSummary,
+                    {"customer_id": customer},
+                    {
+                        "orders": F("orders") + delta.orders,
+                        "first_order_at": _kept_unless("first_order_at", first, earlier=True),
+                        "last_order_at": _kept_unless("last_order_at", last, earlier=False),
+                    },
                 )
             for currency, minor in sorted(delta.paid_minor.items()):
-                totals.bulk_create(
-                    [
-                        rows.CustomerPaidTotal(
-                            generation=generation, customer_id=customer, currency=currency
-                        )
-                    ],
-                    ignore_conflicts=True,
+                self._add(
+                    rows.CustomerPaidTotal,
+                    {"customer_id": customer, "currency": currency},
+                    {"paid_minor": F("paid_minor") + minor},
                 )
-                self._rows(rows.CustomerPaidTotal).filter(
-                    customer_id=customer, currency=currency
-                ).update(paid_minor=F("paid_minor") + minor)
 
     def summary(self, customer_id: str) -> CustomerSummary:
         customer = UUID(customer_id)
@@ -234,22 +227,19 @@ class DjangoProductSalesStore(_Generation):
         self._rows(rows.UnpaidOrderLines).filter(order_id__in=[UUID(i) for i in order_ids]).delete()
 
     def add_sales(self, deltas: Iterable[ProductDay]) -> None:
-        generation = self._writing()
-        sales = rows.ProductSales.objects.db_manager(self.using)
         for delta in sorted(deltas, key=lambda d: (d.product_id, d.day, d.currency)):
-            key = {
-                "product_id": UUID(delta.product_id),
-                "day": delta.day,
-                "currency": delta.currency,
-            }
-            sales.bulk_create(
-                [rows.ProductSales(generation=generation, name=delta.name, **key)],
-                ignore_conflicts=True,
-            )
-            self._rows(rows.ProductSales).filter(**key).update(
-                name=delta.name,
-                units=F("units") + delta.units,
-                revenue_minor=F("revenue_minor") + delta.revenue_minor,
+            self._add(
+                rows.ProductSales,
+                {
+                    "product_id": UUID(delta.product_id),
+                    "day": delta.day,
+                    "currency": delta.currency,
+                },
+                {
+                    "name": delta.name,
+                    "units": F("units") + delta.units,
+                    "revenue_minor": F("revenue_minor") + delta.revenue_minor,
+                },
             )
 
     def all(self) -> list[ProductDay]:

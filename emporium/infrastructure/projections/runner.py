@@ -8,6 +8,7 @@ event source guarantees it), so "every event after my position" never skips one.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from django.db.models.functions import Coalesce
 
 from emporium.infrastructure.projections.models import ProjectionState
 from emporium.infrastructure.projections.ports import EventSource, PositionedEvent, Projection
+from emporium.multitenancy.context import current_tenant_slug
+
+logger = logging.getLogger(__name__)
 
 #: Events applied per transaction by the live runner, and by a rebuild.
 BATCH = 500
@@ -121,8 +125,20 @@ def catch_up(entry: Registered, *, batch: int = BATCH, using: str = "default") -
 
 
 def catch_up_all(using: str = "default") -> int:
-    """Bring every registered projection of the current tenant up to date; return events read."""
-    return sum(catch_up(entry, using=using) for entry in _registry.all())
+    """Bring every registered projection of the current tenant up to date; return events read.
+
+    A projection that fails is logged and stays at the event it failed on (its batch rolled
+    back to a savepoint); the others still catch up, and the next catch-up tries it again.
+    """
+    total = 0
+    for entry in _registry.all():
+        try:
+            total += catch_up(entry, using=using)
+        except Exception:
+            logger.exception(
+                "Catching up projection %s of tenant %s failed", entry.name, current_tenant_slug()
+            )
+    return total
 
 
 def replay_into(

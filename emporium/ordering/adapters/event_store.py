@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from uuid import UUID
 
 from django.db import IntegrityError, connections
@@ -14,9 +14,6 @@ from emporium.ordering import models as rows
 from emporium.ordering.domain.stream import UPCASTERS, decode
 from emporium.shared_kernel.errors import ConcurrentUpdate
 from emporium.shared_kernel.events import DomainEvent, EventEnvelope
-
-#: Rows fetched per round trip when a reader streams many events.
-CHUNK_SIZE = 2000
 
 
 def domain_event(row: rows.OrderEvent) -> DomainEvent:
@@ -128,14 +125,3 @@ class DjangoOrderEventStore:
         tenant = require_tenant().slug
         found = self._events().filter(position__gt=position).order_by("position")[:limit]
         return [PositionedEvent(row.position, to_envelope(row, tenant)) for row in found]
-
-    def stream_after(self, position: int) -> Iterator[PositionedEvent]:
-        """Yield every event of the current tenant after ``position``, in chunks, in order."""
-        while batch := self.read_after(position, CHUNK_SIZE):
-            yield from batch
-            position = batch[-1].position
-
-    def order_ids(self) -> Iterator[UUID]:
-        """Yield the id of every order of the current tenant that has a stream."""
-        found = self._events().filter(version=1).order_by("position")
-        yield from found.values_list("order_id", flat=True).iterator(chunk_size=CHUNK_SIZE)
