@@ -1,0 +1,1 @@
+"""Shipments: the warehouse side of Emporium's fulfilment link (ADR 0018)."""

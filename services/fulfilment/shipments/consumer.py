@@ -1,0 +1,133 @@
+"""The broker consumer of ``fulfilment.events``: each message acked only after its commit."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import close_old_connections
+from kombu import Connection, Consumer
+from kombu.exceptions import OperationalError
+from kombu.message import Message
+
+from shipments.commands import UnknownEventType
+from shipments.envelope import Envelope, UnreadableEnvelope
+from shipments.inbox import CONSUMER, apply_envelope
+from shipments.topology import Topology, events_exchange
+
+logger = logging.getLogger(__name__)
+
+#: Seconds to wait before connecting again after the broker went away.
+RECONNECT_DELAY = 1.0
+#: Longest pause before handing a failed message back (doubling from 0.5 s while failures last).
+MAX_FAILURE_PAUSE = 10.0
+
+
+class EventConsumer:
+    """Consume the service's queue with prefetch 1; ack after commit, dead-letter the unreadable.
+
+    A handler that raises rolls its transaction back (inbox row included) and the message is
+    requeued after a short pause: the quorum queue counts the deliveries and, past
+    ``Topology.max_deliveries``, dead-letters it by itself. The pause keeps a database outage
+    from spending those few deliveries in a second.
+    """
+
+    def __init__(self, url: str, topology: Topology | None = None, consumer: str = CONSUMER):
+        if not url:
+            raise ValueError("consuming needs a broker URL (FULFILMENT_BROKER_URL)")
+        self.url = url
+        self.topology = topology or Topology()
+        self.consumer = consumer
+        self.handled = 0
+        self.duplicates = 0
+        self.dead_lettered = 0
+        self.requeued = 0
+        self._failure_pause = 0.0
+        self._stop = threading.Event()
+
+    def run(self, stop: threading.Event | None = None, once: bool = False, idle: float = 1.0):
+        """Consume until ``stop`` is set, or (``once``) until ``idle`` s pass with no message.
+
+        A lost broker connection is logged and the consumer connects again; the unacked
+        message, if any, is redelivered by the broker.
+        """
+        self._stop = stop or threading.Event()
+        lost = (*Connection(self.url).connection_errors, OperationalError)
+        while not self._stop.is_set():
+            try:
+                if self._consume(once, idle):
+                    return
+            except lost as error:
+                if once:
+                    raise
+                logger.warning("The consumer lost the broker (%s); connecting again", error)
+                self._stop.wait(RECONNECT_DELAY)
+
+    def declare(self, connection: Connection) -> None:
+        """Declare the exchange, the dead letters and the queue with its bindings."""
+        channel = connection.default_channel
+        events_exchange().declare(channel=channel)
+        self.topology.dead_letters()(channel).declare()
+        self.topology.events_queue()(channel).declare()
+
+    def _consume(self, once: bool, idle: float) -> bool:
+        """Consume on one connection; return True when ``once`` found nothing more to do."""
+        with Connection(self.url, connect_timeout=5, heartbeat=30) as connection:
+            connection.ensure_connection(max_retries=1)
+            self.declare(connection)
+            queue = self.topology.events_queue()(connection.default_channel)
+            # The raw message: its body is ours to parse and a bad one ours to dead-letter.
+            with Consumer(
+                connection.default_channel,
+                queues=[queue],
+                on_message=self._on_message,
+                prefetch_count=1,
+            ):
+                while not self._stop.is_set():
+                    try:
+                        connection.drain_events(timeout=idle)
+                    except TimeoutError:
+                        connection.heartbeat_check()
+                        if once:
+                            return True
+        return False
+
+    def _on_message(self, message: Message) -> None:
+        message_id = message.properties.get("message_id")
+        try:
+            envelope = Envelope.from_json(message.body)
+        except UnreadableEnvelope as error:
+            self._dead_letter(message, f"unreadable message {message_id}: {error}")
+            return
+        # A connection broken by a database restart is dropped here rather than failing the work.
+        close_old_connections()
+        try:
+            applied = apply_envelope(envelope, self.consumer)
+        except (UnknownEventType, UnreadableEnvelope) as error:
+            # No later try reads it better: straight to the dead letters.
+            self._dead_letter(message, f"{envelope.type} {envelope.id}: {error!r}")
+            return
+        except Exception:
+            self.requeued += 1
+            self._failure_pause = min(MAX_FAILURE_PAUSE, self._failure_pause * 2 or 0.5)
+            logger.exception(
+                "Applying %s %s failed; requeueing it in %.1f s",
+                envelope.type,
+                envelope.id,
+                self._failure_pause,
+            )
+            self._stop.wait(self._failure_pause)
+            message.requeue()
+            return
+        self._failure_pause = 0.0
+        if applied:
+            self.handled += 1
+        else:
+            self.duplicates += 1
+        # Only now: the envelope's transaction, inbox row included, has committed.
+        message.ack()
+
+    def _dead_letter(self, message: Message, reason: str) -> None:
+        logger.error("Dead-lettering %s", reason)
+        self.dead_lettered += 1
+        message.reject(requeue=False)
