@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from django.db import close_old_connections
 from kombu import Connection, Consumer
 from kombu.exceptions import OperationalError
 from kombu.message import Message
 
-from shipments.commands import UnknownEventType
+from shipments.commands import Command, UnknownEventType
 from shipments.envelope import Envelope, UnreadableEnvelope
+from shipments.handlers import handle
 from shipments.inbox import CONSUMER, apply_envelope
 from shipments.topology import Topology, events_exchange
 
@@ -19,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 #: Seconds to wait before connecting again after the broker went away.
 RECONNECT_DELAY = 1.0
-#: Longest pause before handing a failed message back (doubling from 0.5 s while failures last).
+#: Longest pause before handing a failed message back (doubling while failures last).
 MAX_FAILURE_PAUSE = 10.0
 
 
@@ -32,12 +34,21 @@ class EventConsumer:
     from spending those few deliveries in a second.
     """
 
-    def __init__(self, url: str, topology: Topology | None = None, consumer: str = CONSUMER):
+    def __init__(
+        self,
+        url: str,
+        topology: Topology | None = None,
+        consumer: str = CONSUMER,
+        handler: Callable[[Command], None] = handle,
+        first_failure_pause: float = 0.5,
+    ):
         if not url:
             raise ValueError("consuming needs a broker URL (FULFILMENT_BROKER_URL)")
         self.url = url
         self.topology = topology or Topology()
         self.consumer = consumer
+        self.handler = handler
+        self.first_failure_pause = first_failure_pause
         self.handled = 0
         self.duplicates = 0
         self.dead_lettered = 0
@@ -102,14 +113,15 @@ class EventConsumer:
         # A connection broken by a database restart is dropped here rather than failing the work.
         close_old_connections()
         try:
-            applied = apply_envelope(envelope, self.consumer)
+            applied = apply_envelope(envelope, self.consumer, self.handler)
         except (UnknownEventType, UnreadableEnvelope) as error:
             # No later try reads it better: straight to the dead letters.
             self._dead_letter(message, f"{envelope.type} {envelope.id}: {error!r}")
             return
         except Exception:
             self.requeued += 1
-            self._failure_pause = min(MAX_FAILURE_PAUSE, self._failure_pause * 2 or 0.5)
+            pause = self._failure_pause * 2 or self.first_failure_pause
+            self._failure_pause = min(MAX_FAILURE_PAUSE, pause)
             logger.exception(
                 "Applying %s %s failed; requeueing it in %.1f s",
                 envelope.type,

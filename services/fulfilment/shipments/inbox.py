@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 
-from shipments.commands import read_command
+from shipments.commands import Command, read_command
 from shipments.envelope import Envelope
 from shipments.handlers import handle
 from shipments.models import InboxMessage
@@ -13,7 +15,9 @@ from shipments.models import InboxMessage
 CONSUMER = "fulfilment"
 
 
-def apply_envelope(envelope: Envelope, consumer: str = CONSUMER) -> bool:
+def apply_envelope(
+    envelope: Envelope, consumer: str = CONSUMER, handler: Callable[[Command], None] = handle
+) -> bool:
     """Apply ``envelope`` unless ``consumer`` already has; return whether it ran now.
 
     Raises UnknownEventType or InvalidPayload before any transaction starts. The inbox row is
@@ -32,5 +36,5 @@ def apply_envelope(envelope: Envelope, consumer: str = CONSUMER) -> bool:
                 )
         except IntegrityError:
             return False
-        handle(command)
+        handler(command)
     return True

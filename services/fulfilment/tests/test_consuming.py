@@ -1,0 +1,203 @@
+"""Consumed events: each applied once, in one transaction with its inbox row."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from shipments.carrier import ship_due
+from shipments.commands import InvalidPayload, UnknownEventType
+from shipments.handlers import handle
+from shipments.inbox import CONSUMER, apply_envelope
+from shipments.models import InboxMessage, OutboxMessage, Shipment, ShipmentEvent
+from tests import envelopes
+from tests.envelopes import ADDRESS, LINES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fulfilment_requested_creates_one_pending_shipment(settings):
+    settings.FULFILMENT_SHIP_AFTER_SECONDS = 5
+    request = envelopes.fulfilment_requested(tenant="acme", customer_id="cust-1")
+    before = timezone.now()
+
+    assert apply_envelope(request) is True
+
+    shipment = Shipment.objects.get()
+    assert (shipment.tenant, str(shipment.order_id)) == ("acme", request.aggregate_id)
+    assert shipment.customer_id == "cust-1"
+    assert shipment.address == ADDRESS
+    assert shipment.lines == LINES
+    assert shipment.status == "pending"
+    assert (shipment.carrier, shipment.tracking_number, shipment.shipped_at) == ("", None, None)
+    assert before + timedelta(seconds=5) <= shipment.ship_after
+    assert shipment.ship_after <= timezone.now() + timedelta(seconds=5)
+    assert list(shipment.events.values_list("status", "description")) == [
+        ("pending", "Fulfilment requested; awaiting picking")
+    ]
+    inbox = InboxMessage.objects.get()
+    assert (inbox.consumer, inbox.event_id, inbox.event_type, inbox.tenant) == (
+        CONSUMER,
+        request.id,
+        "ordering.fulfilment_requested",
+        "acme",
+    )
+
+
+def test_a_duplicate_delivery_makes_one_shipment():
+    request = envelopes.fulfilment_requested()
+
+    assert apply_envelope(request) is True
+    assert apply_envelope(request) is False
+
+    assert Shipment.objects.count() == 1
+    assert ShipmentEvent.objects.count() == 1
+    assert InboxMessage.objects.count() == 1
+
+
+def test_a_second_request_for_the_same_order_keeps_the_one_shipment():
+    order_id = uuid.uuid4()
+
+    apply_envelope(envelopes.fulfilment_requested(order_id))
+    apply_envelope(envelopes.fulfilment_requested(order_id))
+
+    assert Shipment.objects.count() == 1
+    assert InboxMessage.objects.count() == 2
+
+
+def test_the_same_order_id_in_two_tenants_is_two_shipments():
+    order_id = uuid.uuid4()
+
+    apply_envelope(envelopes.fulfilment_requested(order_id, tenant="acme"))
+    apply_envelope(envelopes.fulfilment_requested(order_id, tenant="globex"))
+
+    assert sorted(Shipment.objects.values_list("tenant", flat=True)) == ["acme", "globex"]
+
+
+def test_a_failing_handler_rolls_back_its_inbox_row_and_its_writes():
+    request = envelopes.fulfilment_requested()
+
+    def handle_then_fail(command):
+        handle(command)
+        raise RuntimeError("the disk is full")
+
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        apply_envelope(request, handler=handle_then_fail)
+
+    assert InboxMessage.objects.count() == 0
+    assert Shipment.objects.count() == 0
+    # The redelivery then goes through.
+    assert apply_envelope(request) is True
+    assert Shipment.objects.count() == 1
+
+
+def test_an_unknown_type_or_a_bad_payload_is_refused_before_any_write():
+    with pytest.raises(UnknownEventType):
+        apply_envelope(envelopes.envelope("ordering.order_placed", {}))
+    bad = envelopes.fulfilment_requested()
+    del bad.payload["shipping_address"]["city"]
+    with pytest.raises(InvalidPayload):
+        apply_envelope(bad)
+    with pytest.raises(InvalidPayload):
+        apply_envelope(envelopes.envelope("ordering.fulfilment_requested", {}, aggregate_id="x"))
+
+    assert InboxMessage.objects.count() == 0
+
+
+def test_a_full_refund_cancels_a_pending_shipment():
+    request = envelopes.fulfilment_requested()
+    apply_envelope(request)
+
+    apply_envelope(envelopes.order_refunded(request.aggregate_id, fully=True))
+
+    shipment = Shipment.objects.get()
+    assert shipment.status == "cancelled"
+    assert list(shipment.events.values_list("status", flat=True)) == ["pending", "cancelled"]
+    # A cancelled shipment never ships.
+    assert ship_due(timezone.now() + timedelta(hours=1)) == 0
+
+
+def test_a_partial_refund_leaves_the_shipment():
+    request = envelopes.fulfilment_requested()
+    apply_envelope(request)
+
+    apply_envelope(envelopes.order_refunded(request.aggregate_id, fully=False))
+
+    assert Shipment.objects.get().status == "pending"
+
+
+def test_a_full_refund_leaves_a_shipped_shipment():
+    request = envelopes.fulfilment_requested()
+    apply_envelope(request)
+    ship_due()
+
+    apply_envelope(envelopes.order_refunded(request.aggregate_id, fully=True))
+
+    shipment = Shipment.objects.get()
+    assert shipment.status == "shipped"
+    assert list(shipment.events.values_list("status", flat=True)) == ["pending", "shipped"]
+
+
+def test_a_refund_that_overtakes_the_request_stops_the_late_request():
+    order_id = uuid.uuid4()
+
+    apply_envelope(envelopes.order_refunded(order_id, fully=True))
+    apply_envelope(envelopes.fulfilment_requested(order_id))
+
+    shipment = Shipment.objects.get()
+    assert shipment.status == "cancelled"
+    assert ship_due(timezone.now() + timedelta(hours=1)) == 0
+    assert OutboxMessage.objects.count() == 0
+
+
+def test_erasure_scrubs_that_customers_addresses_in_that_tenant_only():
+    mine = envelopes.fulfilment_requested(customer_id="cust-1", tenant="acme")
+    other_customer = envelopes.fulfilment_requested(customer_id="cust-2", tenant="acme")
+    other_tenant = envelopes.fulfilment_requested(customer_id="cust-1", tenant="globex")
+    for request in (mine, other_customer, other_tenant):
+        apply_envelope(request)
+    ship_due()
+
+    apply_envelope(envelopes.customer_erased("cust-1", tenant="acme"))
+
+    erased = Shipment.objects.get(order_id=mine.aggregate_id)
+    assert erased.address == {
+        "name": "",
+        "line1": "",
+        "line2": "",
+        "city": "",
+        "postal_code": "",
+        "country": "GB",
+    }
+    # Accounting and tracking stay.
+    assert erased.customer_id == "cust-1"
+    assert erased.lines == LINES
+    assert erased.status == "shipped"
+    assert erased.tracking_number
+    assert erased.events.count() == 2
+    assert Shipment.objects.get(order_id=other_customer.aggregate_id).address == ADDRESS
+    assert Shipment.objects.get(order_id=other_tenant.aggregate_id).address == ADDRESS
+
+
+def test_tenant_deletion_removes_the_tenants_shipments_history_and_inbox():
+    for tenant in ("acme", "acme", "globex"):
+        apply_envelope(envelopes.fulfilment_requested(tenant=tenant))
+    ship_due()
+    OutboxMessage.objects.update(published_at=timezone.now())
+    deletion = envelopes.tenant_deleted("acme")
+
+    assert apply_envelope(deletion) is True
+
+    assert list(Shipment.objects.values_list("tenant", flat=True)) == ["globex"]
+    assert ShipmentEvent.objects.filter(shipment__tenant="acme").count() == 0
+    assert ShipmentEvent.objects.count() == 2
+    assert list(OutboxMessage.objects.values_list("tenant", flat=True)) == ["globex"]
+    # Only the deletion's own row is left of acme's inbox, so its redelivery is still a duplicate.
+    assert list(InboxMessage.objects.filter(tenant="acme").values_list("event_id", flat=True)) == [
+        deletion.id
+    ]
+    assert InboxMessage.objects.filter(tenant="globex").count() == 1
+    assert apply_envelope(deletion) is False
