@@ -41,6 +41,7 @@ class EventConsumer:
         consumer: str = CONSUMER,
         handler: Callable[[Command], None] = handle,
         first_failure_pause: float = 0.5,
+        reconnect_delay: float = RECONNECT_DELAY,
     ):
         if not url:
             raise ValueError("consuming needs a broker URL (FULFILMENT_BROKER_URL)")
@@ -49,6 +50,10 @@ class EventConsumer:
         self.consumer = consumer
         self.handler = handler
         self.first_failure_pause = first_failure_pause
+        self.reconnect_delay = reconnect_delay
+        #: The open broker connection, and how many were opened so far.
+        self.connection: Connection | None = None
+        self.connections = 0
         self.handled = 0
         self.duplicates = 0
         self.dead_lettered = 0
@@ -72,7 +77,7 @@ class EventConsumer:
                 if once:
                     raise
                 logger.warning("The consumer lost the broker (%s); connecting again", error)
-                self._stop.wait(RECONNECT_DELAY)
+                self._stop.wait(self.reconnect_delay)
 
     def declare(self, connection: Connection) -> None:
         """Declare the exchange, the dead letters and the queue with its bindings."""
@@ -85,6 +90,8 @@ class EventConsumer:
         """Consume on one connection; return True when ``once`` found nothing more to do."""
         with Connection(self.url, connect_timeout=5, heartbeat=30) as connection:
             connection.ensure_connection(max_retries=1)
+            self.connection = connection
+            self.connections += 1
             self.declare(connection)
             queue = self.topology.events_queue()(connection.default_channel)
             # The raw message: its body is ours to parse and a bad one ours to dead-letter.

@@ -54,7 +54,8 @@ class BrokerPublisher:
             transport_options={"confirm_publish": True},
         )
         try:
-            connection.ensure_connection(max_retries=1)
+            # One quick retry: the relay's own backoff spaces out the passes after a failure.
+            connection.ensure_connection(max_retries=1, interval_start=0.2)
             channel = connection.channel()
             events_exchange().declare(channel=channel)
             producer = Producer(channel, exchange=events_exchange())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import signal
 import subprocess
 import sys
@@ -11,6 +13,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from shipments.loops import BackgroundLoops
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Have the kernel send the child SIGTERM when this process dies, even by SIGKILL (Linux)."""
+    # Not Linux: no prctl, and the child outlives a killed parent.
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Command(BaseCommand):
@@ -49,6 +60,8 @@ class Command(BaseCommand):
             ],
             # gunicorn gets our TERM from us, not the terminal's INT from the process group.
             start_new_session=True,
+            # Called before any thread of ours is started.
+            preexec_fn=_die_with_parent,
         )
         loops = BackgroundLoops()
         loops.start()
