@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import InterfaceError, close_old_connections
+from django.db import OperationalError as DatabaseOperationalError
 from kombu import Connection, Consumer
 from kombu.exceptions import OperationalError
 from kombu.message import Message
@@ -21,8 +23,10 @@ logger = logging.getLogger(__name__)
 
 #: Seconds to wait before connecting again after the broker went away.
 RECONNECT_DELAY = 1.0
-#: Longest pause before handing a failed message back (doubling while failures last).
+#: Longest pause before trying a failed message again (doubling while failures last).
 MAX_FAILURE_PAUSE = 10.0
+#: What the database raises while it is down or restarting (a broken or refused connection).
+DATABASE_AWAY = (DatabaseOperationalError, InterfaceError)
 
 
 class EventConsumer:
@@ -30,8 +34,9 @@ class EventConsumer:
 
     A handler that raises rolls its transaction back (inbox row included) and the message is
     requeued after a short pause: the quorum queue counts the deliveries and, past
-    ``Topology.max_deliveries``, dead-letters it by itself. The pause keeps a database outage
-    from spending those few deliveries in a second.
+    ``Topology.max_deliveries``, dead-letters it by itself. A database that is away is no fault
+    of the message: that one is kept and tried again until the database answers, so an outage
+    spends none of its deliveries.
     """
 
     def __init__(
@@ -58,6 +63,7 @@ class EventConsumer:
         self.duplicates = 0
         self.dead_lettered = 0
         self.requeued = 0
+        self.database_waits = 0
         self._failure_pause = 0.0
         self._stop = threading.Event()
 
@@ -117,27 +123,44 @@ class EventConsumer:
         except UnreadableEnvelope as error:
             self._dead_letter(message, f"unreadable message {message_id}: {error}")
             return
-        # A connection broken by a database restart is dropped here rather than failing the work.
-        close_old_connections()
-        try:
-            applied = apply_envelope(envelope, self.consumer, self.handler)
-        except (UnknownEventType, UnreadableEnvelope) as error:
-            # No later try reads it better: straight to the dead letters.
-            self._dead_letter(message, f"{envelope.type} {envelope.id}: {error!r}")
-            return
-        except Exception:
-            self.requeued += 1
-            pause = self._failure_pause * 2 or self.first_failure_pause
-            self._failure_pause = min(MAX_FAILURE_PAUSE, pause)
-            logger.exception(
-                "Applying %s %s failed; requeueing it in %.1f s",
-                envelope.type,
-                envelope.id,
-                self._failure_pause,
-            )
-            self._stop.wait(self._failure_pause)
-            message.requeue()
-            return
+        while True:
+            # A connection broken by a database restart is dropped here, not used and failed.
+            close_old_connections()
+            try:
+                applied = apply_envelope(envelope, self.consumer, self.handler)
+            except (UnknownEventType, UnreadableEnvelope) as error:
+                # No later try reads it better: straight to the dead letters.
+                self._dead_letter(message, f"{envelope.type} {envelope.id}: {error!r}")
+                return
+            except DATABASE_AWAY as error:
+                # The database is away, the message is not at fault: keep it (unacked, so none
+                # of its few deliveries is spent) and try again once the database may be back.
+                if self._stop.is_set():
+                    message.requeue()
+                    return
+                self.database_waits += 1
+                pause = self._next_pause()
+                logger.warning(
+                    "The database is unavailable (%s); trying %s again in %.1f s",
+                    error,
+                    envelope.id,
+                    pause,
+                )
+                self._wait(pause)
+                continue
+            except Exception:
+                self.requeued += 1
+                pause = self._next_pause()
+                logger.exception(
+                    "Applying %s %s failed; requeueing it in %.1f s",
+                    envelope.type,
+                    envelope.id,
+                    pause,
+                )
+                self._wait(pause)
+                message.requeue()
+                return
+            break
         self._failure_pause = 0.0
         if applied:
             self.handled += 1
@@ -145,6 +168,20 @@ class EventConsumer:
             self.duplicates += 1
         # Only now: the envelope's transaction, inbox row included, has committed.
         message.ack()
+
+    def _next_pause(self) -> float:
+        self._failure_pause = min(
+            MAX_FAILURE_PAUSE, self._failure_pause * 2 or self.first_failure_pause
+        )
+        return self._failure_pause
+
+    def _wait(self, seconds: float) -> None:
+        """Wait (less if stopped), keeping the broker's heartbeats going meanwhile."""
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            self._stop.wait(min(left, 1.0))
+            if self.connection is not None:
+                self.connection.heartbeat_check()
 
     def _dead_letter(self, message: Message, reason: str) -> None:
         logger.error("Dead-lettering %s", reason)

@@ -6,7 +6,7 @@ import logging
 from uuid import UUID
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -112,4 +112,8 @@ def push_event(request: HttpRequest) -> HttpResponse:
         )
     except UnreadableEnvelope as error:
         return problem(400, "invalid-envelope", "Invalid envelope", str(error))
+    except (OperationalError, InterfaceError):
+        # Nothing was applied: the sender keeps the envelope and tries again.
+        logger.exception("The database is unavailable; %s not applied", envelope.id)
+        return problem(503, "service-unavailable", "Unavailable", "The database is unreachable.")
     return HttpResponse(status=204)

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from django.db import InterfaceError, OperationalError
 from kombu import Connection, Exchange, Producer, Queue
 
 from shipments.carrier import ship_due
@@ -206,6 +207,27 @@ def test_a_failing_handler_is_redelivered_then_dead_lettered_by_the_delivery_lim
     assert not Shipment.objects.filter(order_id=request.aggregate_id).exists()
     assert not InboxMessage.objects.filter(event_id=request.id).exists()
     assert ready(broker_url, topology.queue) == 0
+
+
+def test_a_database_outage_spends_no_delivery(broker_url, broker_consumer_with, topology):
+    request = envelopes.fulfilment_requested()
+    outage = [OperationalError("server closed the connection"), InterfaceError("closed")]
+
+    def handle_once_the_database_is_back(command):
+        if str(command.order_id) == request.aggregate_id and outage:
+            raise outage.pop(0)
+        handle(command)
+
+    consumer = broker_consumer_with(handle_once_the_database_is_back)
+    publish_envelope(broker_url, request)
+
+    consumer.run(once=True, idle=0.5)
+
+    assert consumer.database_waits == 2
+    assert consumer.requeued == 0
+    assert Shipment.objects.filter(order_id=request.aggregate_id).count() == 1
+    assert ready(broker_url, topology.queue) == 0
+    assert ready(broker_url, topology.dead_letter_queue) == 0
 
 
 @pytest.fixture
