@@ -71,8 +71,6 @@ FULFILMENT_DELIVER_AFTER_SECONDS = float(os.environ.get("FULFILMENT_DELIVER_AFTE
 FULFILMENT_PORT = int(os.environ.get("FULFILMENT_PORT", "8100"))
 # Seconds between two passes of the shipper and of the relay.
 FULFILMENT_POLL_SECONDS = float(os.environ.get("FULFILMENT_POLL_SECONDS", "0.5"))
-# Deliveries of one broker message before RabbitMQ dead-letters it.
-FULFILMENT_MAX_DELIVERIES = int(os.environ.get("FULFILMENT_MAX_DELIVERIES", "5"))
 
 LOGGING = {
     "version": 1,

@@ -27,6 +27,7 @@ class Topology:
     queue: str = QUEUE
     dead_letter_exchange: str = DEAD_LETTER_EXCHANGE
     dead_letter_queue: str = DEAD_LETTER_QUEUE
+    #: Deliveries of one message before the broker dead-letters it (x-delivery-limit + 1).
     max_deliveries: int = 5
     routing_keys: tuple[str, ...] = CONSUMED_TYPES
 
