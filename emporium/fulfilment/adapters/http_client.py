@@ -75,6 +75,7 @@ class ServiceClient:
     ) -> None:
         self.rotation = rotation
         self.breaker = breaker
+        self.timeout = timeout
         self._key = key
         self._retry = retry or RetryPolicy()
         self._out_seconds = out_of_rotation_seconds
@@ -116,7 +117,9 @@ class ServiceClient:
         retrying = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self._retry.attempts),
             wait=tenacity.wait_exponential_jitter(
-                initial=self._retry.initial, max=self._retry.maximum, jitter=self._retry.jitter
+                multiplier=self._retry.initial,
+                max=self._retry.maximum,
+                jitter=self._retry.jitter,
             ),
             retry=tenacity.retry_if_exception_type((ServerError, *TRANSIENT)),
             sleep=self._sleep,
