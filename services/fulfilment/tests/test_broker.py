@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import InterfaceError, OperationalError
+from django.db import connection as db_connection
 from kombu import Connection, Exchange, Producer, Queue
 
 from shipments.carrier import ship_due
@@ -247,7 +248,14 @@ def broker_consumer_with(broker_url, topology):
 
 def test_the_consumer_connects_again_after_losing_the_broker(broker_url, consumer, topology):
     stop = threading.Event()
-    thread = threading.Thread(target=consumer.run, kwargs={"stop": stop, "idle": 0.1})
+
+    def consume() -> None:
+        try:
+            consumer.run(stop=stop, idle=0.1)
+        finally:
+            db_connection.close()
+
+    thread = threading.Thread(target=consume)
     thread.start()
     try:
         _wait_for(lambda: consumer.connections == 1)
