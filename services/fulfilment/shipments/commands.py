@@ -117,7 +117,14 @@ def _erase_customer(envelope: Envelope) -> EraseCustomer:
 
 
 def _delete_tenant(envelope: Envelope) -> DeleteTenant:
-    return DeleteTenant(tenant=_tenant(envelope), event_id=envelope.id)
+    # The contract names the shop in the payload ({"slug"}); the envelope's tenant may be null
+    # (a platform event) or the same slug.
+    slug = envelope.payload.get("slug", envelope.tenant)
+    if not isinstance(slug, str) or not slug:
+        raise InvalidPayload("slug is not a non-empty string")
+    if envelope.tenant is not None and envelope.tenant != slug:
+        raise InvalidPayload(f"the envelope's tenant {envelope.tenant!r} is not slug {slug!r}")
+    return DeleteTenant(tenant=slug, event_id=envelope.id)
 
 
 _READERS = {

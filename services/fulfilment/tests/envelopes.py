@@ -47,8 +47,13 @@ def envelope(
     )
 
 
+#: The customer of the fixtures (customer ids are account UUIDs).
+CUSTOMER = "8d3b7c1e-5f2a-4e9b-a6c4-0d1e2f3a4b5c"
+OTHER_CUSTOMER = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+
+
 def fulfilment_requested(
-    order_id: str | uuid.UUID | None = None, tenant: str = "acme", customer_id: str = "cust-1"
+    order_id: str | uuid.UUID | None = None, tenant: str = "acme", customer_id: str = CUSTOMER
 ) -> Envelope:
     """Return ``ordering.fulfilment_requested`` for an order (a new one by default)."""
     return envelope(
@@ -66,7 +71,7 @@ def order_refunded(order_id: str | uuid.UUID, fully: bool, tenant: str = "acme")
     return envelope(
         "ordering.order_refunded",
         {
-            "customer_id": "cust-1",
+            "customer_id": CUSTOMER,
             "payment_id": str(uuid.uuid4()),
             "refund_id": str(uuid.uuid4()),
             "amount": amount,
@@ -91,6 +96,6 @@ def customer_erased(customer_id: str, tenant: str = "acme") -> Envelope:
     )
 
 
-def tenant_deleted(tenant: str) -> Envelope:
-    """Return ``tenancy.tenant_deleted``."""
-    return envelope("tenancy.tenant_deleted", {}, tenant=tenant, aggregate_id=tenant)
+def tenant_deleted(slug: str, tenant: str | None = None) -> Envelope:
+    """Return ``tenancy.tenant_deleted`` of shop ``slug`` (a platform event by default)."""
+    return envelope("tenancy.tenant_deleted", {"slug": slug}, tenant=tenant, aggregate_id=slug)

@@ -139,12 +139,12 @@ def test_a_published_request_makes_one_shipment_and_leaves_the_queue_empty(
 def test_each_consumed_type_reaches_its_handler(broker_url, consumer, topology, suffix):
     # A tenant of the test's own: other suites may publish events of "acme" to the exchange.
     tenant = suffix
-    request = envelopes.fulfilment_requested(tenant=tenant, customer_id="cust-9")
+    request = envelopes.fulfilment_requested(tenant=tenant, customer_id=envelopes.CUSTOMER)
     publish_envelope(broker_url, request)
     consumer.run(once=True, idle=0.3)
     for envelope in (
         envelopes.order_refunded(request.aggregate_id, fully=True, tenant=tenant),
-        envelopes.customer_erased("cust-9", tenant=tenant),
+        envelopes.customer_erased(envelopes.CUSTOMER, tenant=tenant),
     ):
         publish_envelope(broker_url, envelope)
 

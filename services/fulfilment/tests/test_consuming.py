@@ -14,21 +14,21 @@ from shipments.handlers import handle
 from shipments.inbox import CONSUMER, apply_envelope
 from shipments.models import InboxMessage, OutboxMessage, Shipment, ShipmentEvent
 from tests import envelopes
-from tests.envelopes import ADDRESS, LINES
+from tests.envelopes import ADDRESS, CUSTOMER, LINES, OTHER_CUSTOMER
 
 pytestmark = pytest.mark.django_db
 
 
 def test_fulfilment_requested_creates_one_pending_shipment(settings):
     settings.FULFILMENT_SHIP_AFTER_SECONDS = 5
-    request = envelopes.fulfilment_requested(tenant="acme", customer_id="cust-1")
+    request = envelopes.fulfilment_requested(tenant="acme", customer_id=CUSTOMER)
     before = timezone.now()
 
     assert apply_envelope(request) is True
 
     shipment = Shipment.objects.get()
     assert (shipment.tenant, str(shipment.order_id)) == ("acme", request.aggregate_id)
-    assert shipment.customer_id == "cust-1"
+    assert shipment.customer_id == CUSTOMER
     assert shipment.address == ADDRESS
     assert shipment.lines == LINES
     assert shipment.status == "pending"
@@ -154,14 +154,14 @@ def test_a_refund_that_overtakes_the_request_stops_the_late_request():
 
 
 def test_erasure_scrubs_that_customers_addresses_in_that_tenant_only():
-    mine = envelopes.fulfilment_requested(customer_id="cust-1", tenant="acme")
-    other_customer = envelopes.fulfilment_requested(customer_id="cust-2", tenant="acme")
-    other_tenant = envelopes.fulfilment_requested(customer_id="cust-1", tenant="globex")
+    mine = envelopes.fulfilment_requested(customer_id=CUSTOMER, tenant="acme")
+    other_customer = envelopes.fulfilment_requested(customer_id=OTHER_CUSTOMER, tenant="acme")
+    other_tenant = envelopes.fulfilment_requested(customer_id=CUSTOMER, tenant="globex")
     for request in (mine, other_customer, other_tenant):
         apply_envelope(request)
     ship_due()
 
-    apply_envelope(envelopes.customer_erased("cust-1", tenant="acme"))
+    apply_envelope(envelopes.customer_erased(CUSTOMER, tenant="acme"))
 
     erased = Shipment.objects.get(order_id=mine.aggregate_id)
     assert erased.address == {
@@ -173,7 +173,7 @@ def test_erasure_scrubs_that_customers_addresses_in_that_tenant_only():
         "country": "GB",
     }
     # Accounting and tracking stay.
-    assert erased.customer_id == "cust-1"
+    assert erased.customer_id == CUSTOMER
     assert erased.lines == LINES
     assert erased.status == "shipped"
     assert erased.tracking_number
@@ -195,9 +195,31 @@ def test_tenant_deletion_removes_the_tenants_shipments_history_and_inbox():
     assert ShipmentEvent.objects.filter(shipment__tenant="acme").count() == 0
     assert ShipmentEvent.objects.count() == 2
     assert list(OutboxMessage.objects.values_list("tenant", flat=True)) == ["globex"]
-    # Only the deletion's own row is left of acme's inbox, so its redelivery is still a duplicate.
-    assert list(InboxMessage.objects.filter(tenant="acme").values_list("event_id", flat=True)) == [
-        deletion.id
+    # The deletion's own row (a platform event's) stays, so its redelivery is still a duplicate.
+    assert InboxMessage.objects.filter(tenant="acme").count() == 0
+    assert list(InboxMessage.objects.filter(event_id=deletion.id).values_list("tenant")) == [
+        (None,)
     ]
     assert InboxMessage.objects.filter(tenant="globex").count() == 1
     assert apply_envelope(deletion) is False
+
+
+def test_a_tenant_deletion_may_carry_the_slug_in_the_envelope_too():
+    apply_envelope(envelopes.fulfilment_requested(tenant="acme"))
+
+    deletion = envelopes.tenant_deleted("acme", tenant="acme")
+
+    apply_envelope(deletion)
+
+    assert Shipment.objects.count() == 0
+    assert list(InboxMessage.objects.values_list("event_id", flat=True)) == [deletion.id]
+    assert apply_envelope(deletion) is False
+
+
+def test_a_tenant_deletion_naming_two_shops_is_refused():
+    apply_envelope(envelopes.fulfilment_requested(tenant="acme"))
+
+    with pytest.raises(InvalidPayload):
+        apply_envelope(envelopes.tenant_deleted("acme", tenant="globex"))
+
+    assert Shipment.objects.count() == 1
