@@ -91,6 +91,11 @@ def fulfil_order(cmd: use_cases.FulfilOrder) -> Order:
     return _retried_once(lambda: use_cases.fulfil_order(cmd, _unit_of_work()))
 
 
+def record_shipment(cmd: use_cases.RecordShipment) -> bool:
+    """Mark an order shipped by the fulfilment service; False if it changed nothing."""
+    return _retried_once(lambda: use_cases.record_shipment(cmd, _unit_of_work()))
+
+
 def expire_order(cmd: use_cases.ExpireOrder) -> bool:
     """Cancel the order if its reservation ended unpaid; return whether it did."""
     return _retried_once(

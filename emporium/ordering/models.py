@@ -26,6 +26,12 @@ class Order(TenantOwnedModel):
     payment_id = models.UUIDField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=16, blank=True)
+    # Personal data of the customer (ADR 0018): erasure scrubs it here and in the events.
+    shipping_address = models.JSONField(null=True, blank=True)
+    fulfilment_status = models.CharField(max_length=16, blank=True)
+    carrier = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=100, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,15 +1,17 @@
 """What other contexts may use of ordering: recording a payment, its events, history, signals."""
 
+from datetime import datetime
 from uuid import UUID
 
 from emporium.ordering import bootstrap
 from emporium.ordering.adapters.event_store import DjangoOrderEventStore
 from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
-from emporium.ordering.adapters.queries import has_orders, order_customer
+from emporium.ordering.adapters.queries import fulfilment_requested, has_orders, order_customer
 from emporium.ordering.application.record_refund import RecordRefund
-from emporium.ordering.application.use_cases import MarkOrderPaid
+from emporium.ordering.application.use_cases import MarkOrderPaid, RecordShipment
 from emporium.ordering.bootstrap import check_refund as check_order_refund
 from emporium.ordering.bootstrap import record_refund as record_order_refund
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.ordering.domain.events import (
     FulfilmentRequested,
     OrderCancelled,
@@ -32,6 +34,13 @@ def mark_order_paid(order_id: UUID, payment_id: UUID) -> Order:
     return bootstrap.mark_order_paid(MarkOrderPaid(order_id, payment_id))
 
 
+def record_shipment(
+    order_id: UUID, carrier: str, tracking_number: str, shipped_at: datetime
+) -> bool:
+    """Mark the current tenant's order shipped by the fulfilment service; False if no change."""
+    return bootstrap.record_shipment(RecordShipment(order_id, carrier, tracking_number, shipped_at))
+
+
 __all__ = [
     "FulfilmentRequested",
     "OrderCancelled",
@@ -41,7 +50,9 @@ __all__ = [
     "OrderRefunded",
     "OrderToPay",
     "RecordRefund",
+    "ShippingAddress",
     "check_order_refund",
+    "fulfilment_requested",
     "has_orders",
     "lock_order_to_pay",
     "mark_order_paid",
@@ -52,4 +63,5 @@ __all__ = [
     "order_paid",
     "order_placed",
     "record_order_refund",
+    "record_shipment",
 ]

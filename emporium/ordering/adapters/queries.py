@@ -51,8 +51,27 @@ def order_document(row: rows.Order) -> dict[str, Any]:
         "reserved_until": optional_timestamp(row.reserved_until),
         # The payment that paid it; every attempt is listed by GET /payments/?order=<id>.
         "payments": [str(row.payment_id)] if row.payment_id else [],
+        "shipping_address": row.shipping_address,
+        "fulfilment": fulfilment_document(row),
         "created_at": timestamp(row.created_at),
     }
+
+
+def fulfilment_document(row: rows.Order) -> dict[str, Any] | None:
+    """Return the order's shipment as the order shows it, or None if it was never requested."""
+    if not row.fulfilment_status:
+        return None
+    return {
+        "status": row.fulfilment_status,
+        "carrier": row.carrier or None,
+        "tracking_number": row.tracking_number or None,
+        "shipped_at": optional_timestamp(row.shipped_at),
+    }
+
+
+def fulfilment_requested(order_id: UUID) -> bool:
+    """Return whether the current tenant's order was sent to the fulfilment service."""
+    return rows.Order.objects.filter(pk=order_id).exclude(fulfilment_status="").exists()
 
 
 def history(order_id: UUID) -> list[dict[str, Any]]:

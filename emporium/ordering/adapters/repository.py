@@ -14,7 +14,14 @@ from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.multitenancy.context import current_tenant_slug
 from emporium.ordering import models as rows
 from emporium.ordering.adapters.event_store import DjangoOrderEventStore
-from emporium.ordering.domain.order import CancelReason, Order, OrderLine, OrderStatus
+from emporium.ordering.domain.address import ShippingAddress
+from emporium.ordering.domain.order import (
+    CancelReason,
+    FulfilmentStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
 from emporium.shared_kernel.errors import ConcurrentUpdate
 from emporium.shared_kernel.messagebus import MessageBus
 
@@ -37,6 +44,15 @@ def to_domain(row: rows.Order, lines: list[rows.OrderLine]) -> Order:
         payment_id=row.payment_id,
         paid_at=row.paid_at,
         cancel_reason=CancelReason(row.cancel_reason) if row.cancel_reason else None,
+        shipping_address=(
+            ShippingAddress.from_dict(row.shipping_address) if row.shipping_address else None
+        ),
+        fulfilment_status=(
+            FulfilmentStatus(row.fulfilment_status) if row.fulfilment_status else None
+        ),
+        carrier=row.carrier or None,
+        tracking_number=row.tracking_number or None,
+        shipped_at=row.shipped_at,
     )
 
 
@@ -50,6 +66,10 @@ def _fields(order: Order) -> dict[str, object]:
         "payment_id": order.payment_id,
         "paid_at": order.paid_at,
         "cancel_reason": order.cancel_reason.value if order.cancel_reason else "",
+        "fulfilment_status": order.fulfilment_status.value if order.fulfilment_status else "",
+        "carrier": order.carrier or "",
+        "tracking_number": order.tracking_number or "",
+        "shipped_at": order.shipped_at,
         "version": order.version,
     }
 
@@ -76,6 +96,7 @@ class DjangoOrderRepository:
             currency=order.currency,
             tax_rate=order.tax_rate,
             created_at=order.created_at,
+            shipping_address=order.shipping_address.to_dict() if order.shipping_address else None,
             **_fields(order),
         )
         row.save(using=self.uow.using, force_insert=True)

@@ -22,6 +22,7 @@ from emporium.ordering import bootstrap
 from emporium.ordering import models as rows
 from emporium.ordering.adapters.queries import history, order_document, visible_orders
 from emporium.ordering.application.use_cases import CancelOrder, FulfilOrder, PlaceOrder
+from emporium.ordering.domain.address import MAX_FIELD_LENGTH, ShippingAddress, is_country_code
 from emporium.ordering.domain.order import CancelReason, OrderStatus
 
 
@@ -30,8 +31,33 @@ class OrderItemSerializer(serializers.Serializer[dict[str, Any]]):
     quantity = StrictIntegerField(min_value=1, max_value=1_000_000)
 
 
+class ShippingAddressSerializer(serializers.Serializer[dict[str, Any]]):
+    """A postal address (API.md): every field 1–200 characters, ``line2`` may be empty."""
+
+    name = serializers.CharField(max_length=MAX_FIELD_LENGTH, trim_whitespace=False)
+    line1 = serializers.CharField(max_length=MAX_FIELD_LENGTH, trim_whitespace=False)
+    line2 = serializers.CharField(
+        max_length=MAX_FIELD_LENGTH, allow_blank=True, required=False, default=""
+    )
+    city = serializers.CharField(max_length=MAX_FIELD_LENGTH, trim_whitespace=False)
+    postal_code = serializers.CharField(max_length=MAX_FIELD_LENGTH, trim_whitespace=False)
+    country = serializers.CharField(
+        min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2, in capitals (DE, GB, US)."
+    )
+
+    def validate_country(self, value: str) -> str:
+        if not is_country_code(value):
+            raise ValidationError("An ISO 3166-1 alpha-2 code in capitals, such as DE.")
+        return value
+
+
 class PlaceOrderSerializer(serializers.Serializer[dict[str, Any]]):
     items = serializers.ListField(child=OrderItemSerializer(), allow_empty=False, max_length=200)
+    shipping_address = ShippingAddressSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Where to ship the goods; none for goods that are not shipped.",
+    )
 
 
 class OrderLineDocument(serializers.Serializer[dict[str, Any]]):
@@ -42,6 +68,15 @@ class OrderLineDocument(serializers.Serializer[dict[str, Any]]):
     quantity = serializers.IntegerField()
     unit_price = MoneyField()
     line_total = MoneyField()
+
+
+class FulfilmentDocument(serializers.Serializer[dict[str, Any]]):
+    """Where the fulfilment service is with the order (documentation of the response)."""
+
+    status = serializers.ChoiceField(choices=["requested", "shipped", "delivered"])
+    carrier = serializers.CharField(allow_null=True)
+    tracking_number = serializers.CharField(allow_null=True)
+    shipped_at = TimestampField(allow_null=True)
 
 
 class OrderDocument(serializers.Serializer[dict[str, Any]]):
@@ -59,6 +94,8 @@ class OrderDocument(serializers.Serializer[dict[str, Any]]):
         help_text="The payment that paid the order (empty until paid); "
         "every attempt is in GET /api/v1/payments/?order=<id>.",
     )
+    shipping_address = ShippingAddressSerializer(allow_null=True)
+    fulfilment = FulfilmentDocument(allow_null=True)
     created_at = TimestampField()
 
 
@@ -126,7 +163,14 @@ class OrderListView(IdempotentCreateMixin, OrderViewBase):
         data = PlaceOrderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         items = [(item["product_id"], item["quantity"]) for item in data.validated_data["items"]]
-        order = bootstrap.place_order(PlaceOrder(account_of(request.user).pk, items))
+        address = data.validated_data.get("shipping_address")
+        order = bootstrap.place_order(
+            PlaceOrder(
+                account_of(request.user).pk,
+                items,
+                shipping_address=ShippingAddress.from_dict(address) if address else None,
+            )
+        )
         row = visible_orders(None).get(pk=order.id)
         return Response(order_document(row), status=status.HTTP_201_CREATED)
 

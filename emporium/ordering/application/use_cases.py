@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from emporium.ordering.application.ports import Inventory, OrderingUnitOfWork, Pricing, ShopTerms
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.ordering.domain.order import CancelReason, Order
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput, NotFound
 
@@ -16,6 +17,7 @@ from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput, N
 class PlaceOrder:
     customer_id: UUID
     items: Sequence[tuple[UUID, int]]  # (product id, quantity)
+    shipping_address: ShippingAddress | None = None
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,16 @@ class CancelOrder:
 @dataclass(frozen=True)
 class FulfilOrder:
     order_id: UUID
+
+
+@dataclass(frozen=True)
+class RecordShipment:
+    """The fulfilment service reported the order's parcel dispatched."""
+
+    order_id: UUID
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime
 
 
 @dataclass(frozen=True)
@@ -72,7 +84,12 @@ def place_order(
     with uow:  # every read inside the transaction: on PostgreSQL, RLS sees the tenant there
         shop = terms()
         offers = pricing.current_offers(pid for pid, _ in cmd.items)
-        order = Order(customer_id=cmd.customer_id, currency=shop.currency, tax_rate=shop.tax_rate)
+        order = Order(
+            customer_id=cmd.customer_id,
+            currency=shop.currency,
+            tax_rate=shop.tax_rate,
+            shipping_address=cmd.shipping_address,
+        )
         known = [(pid, qty) for pid, qty in cmd.items if pid in offers]
         for product_id, quantity in known:
             offer = offers[product_id]
@@ -118,6 +135,16 @@ def fulfil_order(cmd: FulfilOrder, uow: OrderingUnitOfWork) -> Order:
         uow.orders.save(order)
         uow.commit()
     return order
+
+
+def record_shipment(cmd: RecordShipment, uow: OrderingUnitOfWork) -> bool:
+    """Mark the order fulfilled with its carrier and tracking number; False if nothing changed."""
+    with uow:
+        order = _load(uow, cmd.order_id)
+        changed = order.record_shipment(cmd.carrier, cmd.tracking_number, cmd.shipped_at)
+        uow.orders.save(order)
+        uow.commit()
+    return changed
 
 
 def expire_order(

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.shared_kernel.events import DomainEvent
 from emporium.shared_kernel.money import Money
 
@@ -36,11 +37,12 @@ class LineSnapshot:
 class OrderPlaced(DomainEvent):
     """The order is confirmed and its stock reserved until ``reserved_until``.
 
-    Schema v2 added ``currency`` (v1 events are upcast from their total's currency).
+    Schema v2 added ``currency`` (v1 events are upcast from their total's currency); v3 added
+    ``shipping_address`` (None for an order with nothing to ship, and for every older event).
     """
 
     context = "ordering"
-    schema_version = 2
+    schema_version = 3
 
     customer_id: str
     currency: str
@@ -50,6 +52,7 @@ class OrderPlaced(DomainEvent):
     tax: Money
     total: Money
     reserved_until: datetime
+    shipping_address: ShippingAddress | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,19 +79,35 @@ class OrderPaid(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class FulfilmentRequested(DomainEvent):
-    """A paid order is to be picked and shipped."""
+    """A paid order with a shipping address is to be picked and shipped by the service.
+
+    Schema v2 added ``shipping_address``; v1 events (published for every paid order, before
+    orders had addresses) are upcast with None and never published again.
+    """
 
     context = "ordering"
+    schema_version = 2
 
     customer_id: str
     lines: tuple[LineSnapshot, ...]
+    shipping_address: ShippingAddress | None
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderFulfilled(DomainEvent):
+    """The order left the shop: shipped by the fulfilment service, or fulfilled by staff.
+
+    Schema v2 added ``carrier``, ``tracking_number`` and ``shipped_at``, which only a shipment
+    reported by the service has (None when staff fulfilled the order, and in v1 events).
+    """
+
     context = "ordering"
+    schema_version = 2
 
     customer_id: str
+    carrier: str | None = None
+    tracking_number: str | None = None
+    shipped_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

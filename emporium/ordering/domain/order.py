@@ -14,6 +14,7 @@ from decimal import Decimal, localcontext
 from enum import StrEnum
 from uuid import UUID, uuid4
 
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.ordering.domain.events import (
     FulfilmentRequested,
     LineSnapshot,
@@ -43,6 +44,13 @@ class OrderStatus(StrEnum):
     FULFILLED = "fulfilled"
     CANCELLED = "cancelled"
     REFUNDED = "refunded"  # paid (or fulfilled), then all of it refunded
+
+
+class FulfilmentStatus(StrEnum):
+    """Where the fulfilment service is with a paid order that has a shipping address."""
+
+    REQUESTED = "requested"
+    SHIPPED = "shipped"
 
 
 class CancelReason(StrEnum):
@@ -125,6 +133,11 @@ class OrderState:
     subtotal: Money
     tax: Money
     total: Money
+    shipping_address: ShippingAddress | None
+    fulfilment_status: str | None
+    carrier: str | None
+    tracking_number: str | None
+    shipped_at: datetime | None
 
     def differences(self, other: OrderState) -> list[str]:
         """Return ``name: ours != theirs`` for each field where ``other`` differs."""
@@ -151,6 +164,12 @@ class Order(Aggregate[UUID]):
     payment_id: UUID | None = None
     paid_at: datetime | None = None
     cancel_reason: CancelReason | None = None
+    # Personal data: erasure scrubs it here, in the events and at the fulfilment service.
+    shipping_address: ShippingAddress | None = None
+    fulfilment_status: FulfilmentStatus | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    shipped_at: datetime | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -247,6 +266,7 @@ class Order(Aggregate[UUID]):
             tax=tax,
             total=total,
             reserved_until=reserved_until,
+            shipping_address=self.shipping_address,
         )
 
     def cancel(self, reason: CancelReason | str) -> None:
@@ -285,7 +305,14 @@ class Order(Aggregate[UUID]):
             total=self.total,
             paid_at=at,
         )
-        self._raise(FulfilmentRequested, customer_id=customer_id, lines=self._snapshots())
+        # Only goods with somewhere to go are sent to the service; the rest staff fulfil.
+        if self.shipping_address is not None:
+            self._raise(
+                FulfilmentRequested,
+                customer_id=customer_id,
+                lines=self._snapshots(),
+                shipping_address=self.shipping_address,
+            )
 
     def record_refund(
         self,
@@ -335,13 +362,51 @@ class Order(Aggregate[UUID]):
         return fully
 
     def fulfil(self) -> None:
-        """Mark a paid order as shipped; records OrderFulfilled."""
+        """Mark a paid order without a shipment as fulfilled by staff; records OrderFulfilled."""
         if self.status is not OrderStatus.PAID:
             raise BusinessRuleViolation(
                 f"Only a paid order can be fulfilled; this one is {self.status}.",
                 code="not-fulfillable",
             )
+        if self.fulfilment_status is not None:
+            # A second way out of the door would ship it twice.
+            raise BusinessRuleViolation(
+                "This order was sent to the fulfilment service, which fulfils it when it ships.",
+                code="fulfilled-by-service",
+            )
         self._raise(OrderFulfilled, customer_id=str(self.customer_id))
+
+    def record_shipment(self, carrier: str, tracking_number: str, shipped_at: datetime) -> bool:
+        """Record the service's dispatch of the order; return False if it changed nothing.
+
+        The same shipment reported again changes nothing. An order that is no longer paid
+        (refunded while the parcel was packed) keeps its status: the report is only logged.
+        """
+        _require_aware(shipped_at, "shipped_at")
+        if not carrier or not tracking_number:
+            raise InvalidInput("A shipment has a carrier and a tracking number.")
+        if self.fulfilment_status is FulfilmentStatus.SHIPPED:
+            if self.tracking_number == tracking_number:
+                return False
+            raise BusinessRuleViolation(
+                f"Order {self.id} already shipped as {self.tracking_number}.",
+                code="already-shipped",
+            )
+        if self.fulfilment_status is None:
+            raise BusinessRuleViolation(
+                f"Order {self.id} was never sent to the fulfilment service.",
+                code="no-shipment-requested",
+            )
+        if self.status is not OrderStatus.PAID:
+            return False
+        self._raise(
+            OrderFulfilled,
+            customer_id=str(self.customer_id),
+            carrier=carrier,
+            tracking_number=tracking_number,
+            shipped_at=shipped_at,
+        )
+        return True
 
     def expire(self, now: datetime) -> bool:
         """Cancel a confirmed order whose reservation has run out; return whether it did."""
@@ -372,6 +437,7 @@ class Order(Aggregate[UUID]):
                 self.status = OrderStatus.CONFIRMED
                 self.reserved_until = event.reserved_until
                 self.created_at = event.occurred_at
+                self.shipping_address = event.shipping_address
             case OrderCancelled():
                 self.status = OrderStatus.CANCELLED
                 self.cancel_reason = CancelReason(event.reason)
@@ -381,10 +447,17 @@ class Order(Aggregate[UUID]):
                 self.paid_at = event.paid_at
             case OrderFulfilled():
                 self.status = OrderStatus.FULFILLED
+                if event.tracking_number is not None:
+                    self.fulfilment_status = FulfilmentStatus.SHIPPED
+                    self.carrier = event.carrier
+                    self.tracking_number = event.tracking_number
+                    self.shipped_at = event.shipped_at
+            case FulfilmentRequested() if event.shipping_address is not None:
+                self.fulfilment_status = FulfilmentStatus.REQUESTED
             case OrderRefunded() if event.fully:
                 self.status = OrderStatus.REFUNDED
             case OrderRefunded() | FulfilmentRequested():
-                pass
+                pass  # a v1 request (no address) was never sent anywhere
             case _:
                 raise CorruptStream(f"{event.type} is not an event of an order")
         self.version = event.aggregate_version
@@ -432,6 +505,11 @@ class Order(Aggregate[UUID]):
             subtotal=self.subtotal,
             tax=self.tax,
             total=self.total,
+            shipping_address=self.shipping_address,
+            fulfilment_status=self.fulfilment_status.value if self.fulfilment_status else None,
+            carrier=self.carrier,
+            tracking_number=self.tracking_number,
+            shipped_at=self.shipped_at,
         )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.ordering.domain.events import (
     FulfilmentRequested,
     LineSnapshot,
@@ -46,6 +47,27 @@ def _placed_v1_to_v2(payload: Payload) -> Payload:
     return payload
 
 
+@UPCASTERS.register(OrderPlaced.type, from_version=2)
+def _placed_v2_to_v3(payload: Payload) -> Payload:
+    # Orders had no address before v3.
+    payload["shipping_address"] = None
+    return payload
+
+
+@UPCASTERS.register(FulfilmentRequested.type, from_version=1)
+def _fulfilment_requested_v1_to_v2(payload: Payload) -> Payload:
+    # v1 went out for every paid order, none of which had an address.
+    payload["shipping_address"] = None
+    return payload
+
+
+@UPCASTERS.register(OrderFulfilled.type, from_version=1)
+def _fulfilled_v1_to_v2(payload: Payload) -> Payload:
+    # Before the fulfilment service every order was fulfilled by staff, with no parcel to track.
+    payload.update(carrier=None, tracking_number=None, shipped_at=None)
+    return payload
+
+
 def _line(data: dict[str, Any]) -> LineSnapshot:
     return LineSnapshot(
         product_id=data["product_id"],
@@ -57,6 +79,12 @@ def _line(data: dict[str, Any]) -> LineSnapshot:
 
 
 def _value(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if type(None) in typing.get_args(hint):  # X | None: decode as X
+        (hint,) = (arg for arg in typing.get_args(hint) if arg is not type(None))
+    if hint is ShippingAddress:
+        return ShippingAddress.from_dict(value)
     if hint is Money:
         return Money.from_dict(value)
     if hint is datetime:

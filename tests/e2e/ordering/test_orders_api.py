@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +13,7 @@ from django.utils import timezone
 from emporium.inventory.models import StockItem
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
+from emporium.ordering.public import mark_order_paid
 from tests.order_streams import backdate_reservation
 
 pytestmark = pytest.mark.django_db
@@ -197,14 +198,15 @@ def test_expired_orders_are_cancelled_and_their_stock_returns(shop) -> None:
     assert stock(shop, "mug") == (10, 2)
 
 
-def test_a_paid_order_sells_its_stock_and_staff_fulfil_it(shop) -> None:
-    from uuid import uuid4
-
-    from emporium.ordering.public import mark_order_paid
-
-    order = shop.order("ann", ("mug", 3)).json()["id"]
+def mark_paid(shop, order: str) -> None:
+    """Record a captured payment of the order, as the payments context does."""
     with tenant_context(shop.acme):
         mark_order_paid(UUID(order), uuid4())
+
+
+def test_a_paid_order_sells_its_stock_and_staff_fulfil_it(shop) -> None:
+    order = shop.order("ann", ("mug", 3)).json()["id"]
+    mark_paid(shop, order)
 
     fulfilled = shop.call("post", f"/api/v1/orders/{order}/fulfil/", "staff")
     cancel = shop.call("post", f"/api/v1/orders/{order}/cancel/", "ann")
@@ -217,6 +219,93 @@ def test_a_paid_order_sells_its_stock_and_staff_fulfil_it(shop) -> None:
     assert [event["type"] for event in history] == [
         "ordering.order_placed",
         "ordering.order_paid",
-        "ordering.fulfilment_requested",
         "ordering.order_fulfilled",
     ]
+
+
+# --- shipping addresses -----------------------------------------------------------------------
+
+ADDRESS = {
+    "name": "Ann Lee",
+    "line1": "1 Quay St",
+    "line2": "Flat 2",
+    "city": "Bristol",
+    "postal_code": "BS1 4DJ",
+    "country": "GB",
+}
+
+
+def place_shipped(shop, address: object, who: str = "ann"):
+    body = {
+        "items": [{"product_id": str(shop.products["mug"]), "quantity": 2}],
+        "shipping_address": address,
+    }
+    return shop.call("post", "/api/v1/orders/", who, body)
+
+
+def test_an_order_with_an_address_shows_it_and_is_fulfilled_by_the_service(shop) -> None:
+    placed = place_shipped(shop, ADDRESS)
+
+    assert placed.status_code == 201, placed.content
+    order = placed.json()
+    assert order["shipping_address"] == ADDRESS
+    assert order["fulfilment"] is None  # not paid yet: nothing requested
+    mark_paid(shop, order["id"])
+
+    paid = shop.call("get", f"/api/v1/orders/{order['id']}/", "ann").json()
+    refused = shop.call("post", f"/api/v1/orders/{order['id']}/fulfil/", "staff")
+
+    assert paid["status"] == "paid"
+    assert paid["shipping_address"] == ADDRESS
+    assert paid["fulfilment"] == {
+        "status": "requested",
+        "carrier": None,
+        "tracking_number": None,
+        "shipped_at": None,
+    }
+    assert refused.status_code == 422  # a rule of the order, as not-fulfillable is
+    assert refused.json()["type"].endswith("/fulfilled-by-service")
+    after = shop.call("get", f"/api/v1/orders/{order['id']}/", "staff").json()
+    assert (after["status"], after["fulfilment"]) == ("paid", paid["fulfilment"])
+    history = shop.call("get", f"/api/v1/orders/{order['id']}/history/", "ann").json()
+    assert [event["type"] for event in history] == [
+        "ordering.order_placed",
+        "ordering.order_paid",
+        "ordering.fulfilment_requested",
+    ]
+    assert history[2]["payload"]["shipping_address"] == ADDRESS
+
+
+@pytest.mark.parametrize(
+    ("address", "field"),
+    [
+        ({**ADDRESS, "country": "XX"}, "country"),
+        ({**ADDRESS, "name": ""}, "name"),
+        ({**ADDRESS, "name": "   "}, "name"),
+        ({**ADDRESS, "city": "x" * 201}, "city"),
+        ({key: value for key, value in ADDRESS.items() if key != "line1"}, "line1"),
+    ],
+    ids=["unknown-country", "empty-name", "blank-name", "long-city", "missing-line1"],
+)
+def test_an_invalid_address_is_400_naming_the_field_and_places_nothing(
+    shop, address, field
+) -> None:
+    response = place_shipped(shop, address)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["type"].endswith("/validation-error")
+    assert list(response.json()["errors"]) == [f"shipping_address.{field}"]
+    assert stock(shop, "mug") == (10, 0)
+    with tenant_context(shop.acme):
+        assert Order.objects.count() == 0
+
+
+def test_an_order_without_an_address_has_none_and_no_fulfilment(shop) -> None:
+    placed = shop.order("ann", ("mug", 1))
+
+    assert placed.status_code == 201
+    assert (placed.json()["shipping_address"], placed.json()["fulfilment"]) == (None, None)
+    mark_paid(shop, placed.json()["id"])
+    paid = shop.call("get", f"/api/v1/orders/{placed.json()['id']}/", "ann").json()
+    assert (paid["status"], paid["shipping_address"], paid["fulfilment"]) == ("paid", None, None)

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.ordering.domain.order import (
     MAX_QUANTITY,
     CancelReason,
+    FulfilmentStatus,
     Order,
     OrderLine,
     OrderStatus,
@@ -24,11 +26,27 @@ CUSTOMER = uuid.UUID("00000000-0000-0000-0000-00000000c001")
 MUG = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 TEA = uuid.UUID("00000000-0000-0000-0000-0000000000a2")
 PAYMENT = uuid.UUID("00000000-0000-0000-0000-0000000000f1")
+ADDRESS = ShippingAddress("Ann Lee", "1 Quay St", "Flat 2", "Bristol", "BS1 4DJ", "GB")
+ADDRESS_DOC = {
+    "name": "Ann Lee",
+    "line1": "1 Quay St",
+    "line2": "Flat 2",
+    "city": "Bristol",
+    "postal_code": "BS1 4DJ",
+    "country": "GB",
+}
+SHIPPED_AT = NOW + timedelta(hours=2)
 
 
-def new_order(currency: str = "USD", tax_rate: str = "8.00") -> Order:
+def new_order(
+    currency: str = "USD", tax_rate: str = "8.00", address: ShippingAddress | None = None
+) -> Order:
     return Order(
-        customer_id=CUSTOMER, currency=currency, tax_rate=Decimal(tax_rate), created_at=NOW
+        customer_id=CUSTOMER,
+        currency=currency,
+        tax_rate=Decimal(tax_rate),
+        created_at=NOW,
+        shipping_address=address,
     )
 
 
@@ -36,16 +54,16 @@ def usd(amount: str) -> Money:
     return Money.of(amount, "USD")
 
 
-def confirmed_order() -> Order:
-    order = new_order()
+def confirmed_order(address: ShippingAddress | None = None) -> Order:
+    order = new_order(address=address)
     order.add_line(MUG, "Mug", usd("9.50"), 2)
     order.confirm(HOLD)
     order.pull_events()
     return order
 
 
-def paid_order() -> Order:
-    order = confirmed_order()
+def paid_order(address: ShippingAddress | None = None) -> Order:
+    order = confirmed_order(address)
     order.mark_paid(PAYMENT, NOW + timedelta(minutes=5))
     order.pull_events()
     return order
@@ -298,6 +316,7 @@ def test_confirm_places_the_order_and_records_order_placed() -> None:
             },
         ],
         "tax_rate": "8.00",
+        "shipping_address": None,
         "subtotal": {"amount": "20.05", "currency": "USD"},
         # 20.05 x 8 % = 1.604 -> 1.60.
         "tax": {"amount": "1.60", "currency": "USD"},
@@ -410,8 +429,19 @@ def test_cancel_refuses_an_unknown_reason() -> None:
 # --- pay and fulfil ---------------------------------------------------------------------------
 
 
-def test_mark_paid_records_order_paid_and_fulfilment_requested() -> None:
+def test_mark_paid_of_an_order_without_address_records_only_order_paid() -> None:
     order = confirmed_order()
+
+    order.mark_paid(PAYMENT, NOW)
+
+    assert [(e.type, e.aggregate_version) for e in order.pull_events()] == [
+        ("ordering.order_paid", 2)
+    ]
+    assert order.fulfilment_status is None
+
+
+def test_mark_paid_records_order_paid_and_fulfilment_requested() -> None:
+    order = confirmed_order(ADDRESS)
     at = NOW + timedelta(minutes=5)
 
     order.mark_paid(PAYMENT, at)
@@ -440,7 +470,9 @@ def test_mark_paid_records_order_paid_and_fulfilment_requested() -> None:
                 "line_total": {"amount": "19.00", "currency": "USD"},
             }
         ],
+        "shipping_address": ADDRESS_DOC,
     }
+    assert order.fulfilment_status is FulfilmentStatus.REQUESTED
 
 
 def test_a_confirmed_order_is_paid_up_to_just_before_reserved_until() -> None:
@@ -489,8 +521,90 @@ def test_fulfil_a_paid_order_records_order_fulfilled() -> None:
 
     assert order.status is OrderStatus.FULFILLED
     [event] = order.pull_events()
+    assert (event.type, event.aggregate_version) == ("ordering.order_fulfilled", 3)
+    assert event.payload() == {
+        "customer_id": str(CUSTOMER),
+        "carrier": None,
+        "tracking_number": None,
+        "shipped_at": None,
+    }
+
+
+def test_staff_cannot_fulfil_an_order_sent_to_the_service() -> None:
+    order = paid_order(ADDRESS)
+
+    with pytest.raises(BusinessRuleViolation) as refused:
+        order.fulfil()
+
+    assert refused.value.code == "fulfilled-by-service"
+    assert (order.status, order.pull_events()) == (OrderStatus.PAID, [])
+
+
+def test_record_shipment_fulfils_the_order_with_carrier_and_tracking_number() -> None:
+    order = paid_order(ADDRESS)
+
+    assert order.record_shipment("Parcelforce Sim", "PF123", SHIPPED_AT) is True
+
+    assert (order.status, order.fulfilment_status) == (
+        OrderStatus.FULFILLED,
+        FulfilmentStatus.SHIPPED,
+    )
+    assert (order.carrier, order.tracking_number, order.shipped_at) == (
+        "Parcelforce Sim",
+        "PF123",
+        SHIPPED_AT,
+    )
+    [event] = order.pull_events()
     assert (event.type, event.aggregate_version) == ("ordering.order_fulfilled", 4)
-    assert event.payload() == {"customer_id": str(CUSTOMER)}
+    assert event.payload() == {
+        "customer_id": str(CUSTOMER),
+        "carrier": "Parcelforce Sim",
+        "tracking_number": "PF123",
+        "shipped_at": "2030-01-01T14:00:00Z",
+    }
+
+
+def test_the_same_shipment_reported_again_changes_nothing() -> None:
+    order = paid_order(ADDRESS)
+    order.record_shipment("Parcelforce Sim", "PF123", SHIPPED_AT)
+    order.pull_events()
+
+    assert order.record_shipment("Parcelforce Sim", "PF123", SHIPPED_AT) is False
+
+    assert (order.version, order.pull_events()) == (4, [])
+
+
+def test_a_second_tracking_number_for_a_shipped_order_is_refused() -> None:
+    order = paid_order(ADDRESS)
+    order.record_shipment("Parcelforce Sim", "PF123", SHIPPED_AT)
+
+    with pytest.raises(BusinessRuleViolation) as refused:
+        order.record_shipment("Parcelforce Sim", "PF999", SHIPPED_AT)
+
+    assert (refused.value.code, order.tracking_number) == ("already-shipped", "PF123")
+
+
+def test_a_shipment_of_an_order_never_sent_is_refused() -> None:
+    with pytest.raises(BusinessRuleViolation) as refused:
+        paid_order().record_shipment("Parcelforce Sim", "PF123", SHIPPED_AT)
+
+    assert refused.value.code == "no-shipment-requested"
+
+
+def test_a_shipment_of_a_refunded_order_leaves_it_refunded() -> None:
+    order = paid_order(ADDRESS)
+    order.record_refund(
+        payment_id=PAYMENT,
+        refund_id=uuid.uuid4(),
+        amount=order.total,
+        refunded_total=order.total,
+        at=NOW + timedelta(minutes=10),
+    )
+    order.pull_events()
+
+    assert order.record_shipment("Parcelforce Sim", "PF123", SHIPPED_AT) is False
+
+    assert (order.status, order.pull_events()) == (OrderStatus.REFUNDED, [])
 
 
 @pytest.mark.parametrize(
@@ -560,6 +674,22 @@ def test_a_whole_life_numbers_its_events_from_one() -> None:
     order.confirm(HOLD)
     order.mark_paid(PAYMENT, NOW)
     order.fulfil()
+
+    assert [(e.type, e.aggregate_version) for e in order.pull_events()] == [
+        ("ordering.order_placed", 1),
+        ("ordering.order_paid", 2),
+        ("ordering.order_fulfilled", 3),
+    ]
+    assert order.version == 3
+
+
+def test_a_shipped_life_numbers_its_events_from_one() -> None:
+    order = new_order(address=ADDRESS)
+    order.add_line(MUG, "Mug", usd("9.50"), 1)
+
+    order.confirm(HOLD)
+    order.mark_paid(PAYMENT, NOW)
+    order.record_shipment("Parcelforce Sim", "PF123", SHIPPED_AT)
 
     assert [(e.type, e.aggregate_version) for e in order.pull_events()] == [
         ("ordering.order_placed", 1),
