@@ -15,7 +15,7 @@ TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scri
 # the test database would wait for them.
 FAULTS_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_faults)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events bench-event-sourcing
+.PHONY: help install run test lint format test-fulfilment test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events bench-event-sourcing
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -26,7 +26,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the pinned dependencies
+# The fulfilment service has a virtualenv of its own (services/fulfilment/.venv): it shares no
+# code and no dependency with Emporium, and `make run` starts it from there.
+FULFILMENT := services/fulfilment
+
+install: $(STAMP) ## Create .venv (and the fulfilment service's) with the pinned dependencies
+	@$(MAKE) --no-print-directory -C $(FULFILMENT) install
 
 run: install ## Migrate, seed demo data and serve on http://localhost:8000, or on PORT (SQLite unless URLs are set)
 	$(PY) manage.py setup_database
@@ -40,6 +45,7 @@ lint: install ## ruff, mypy, import-linter contracts, the package cycle check an
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	@$(MAKE) --no-print-directory -C $(FULFILMENT) lint
 	$(PY) scripts/import_graph.py
 	SQLITE_PATH=":memory:" $(PY) manage.py makemigrations --check --dry-run
 
@@ -57,7 +63,17 @@ test: lint test-all ## Lint, then the whole test suite (real services where they
 test-all: install db-setup-test ## The whole test suite, without lint
 	@$(TEST_ENV); $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not faults" tests
 	$(VENV)/bin/pytest -q packages/emporium-paypal/tests
+	@$(MAKE) --no-print-directory test-fulfilment
 	@$(MAKE) --no-print-directory test-faults
+
+# The service's suite on its own database (pytest-django's test_fulfilment_suite) on the same
+# PostgreSQL server, and on the same RabbitMQ; SQLite and no broker where they do not answer.
+test-fulfilment: install ## The fulfilment service's own test suite
+	@$(TEST_ENV); \
+		export FULFILMENT_DATABASE_URL="$${DATABASE_BOOTSTRAP_URL:+$${DATABASE_BOOTSTRAP_URL%/*}/fulfilment_suite}"; \
+		export FULFILMENT_BROKER_URL="$$CELERY_BROKER_URL"; \
+		export FULFILMENT_REQUIRE_SERVICES="$${EMPORIUM_REQUIRE_SERVICES:-0}"; \
+		$(MAKE) --no-print-directory -C $(FULFILMENT) test
 
 test-faults: install ## Fault tests of the event pipeline (processes killed, RabbitMQ restarted), alone
 	@$(PY) -m tests.faults.broker

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "emporium.payments",
     "emporium.notifications",
     "emporium.analytics",
+    "emporium.fulfilment",
     "emporium.demo",
 ]
 
@@ -243,6 +244,33 @@ CELERY_BEAT_SCHEDULE = {
 # at an hour) between tries; then it is recorded as failed and dead-lettered.
 EMPORIUM_DELIVERY_ATTEMPTS = _int("EMPORIUM_DELIVERY_ATTEMPTS", 5)
 EMPORIUM_DELIVERY_BACKOFF_SECONDS = _int("EMPORIUM_DELIVERY_BACKOFF_SECONDS", 10)
+
+# --- the fulfilment service (ADR 0018) ---------------------------------------------------------
+# The key both sides sign their requests with; the development default is the service's own.
+FULFILMENT_SERVICE_KEY = env.get("FULFILMENT_SERVICE_KEY") or (
+    "fulfilment-development-key" if DEBUG else ""
+)
+# Where `make run` starts the service, and where Emporium finds it (comma-separated instances;
+# or EMPORIUM_SERVICES_FILE, a JSON file {"fulfilment": [url, ...]}).
+FULFILMENT_PORT = _int("FULFILMENT_PORT", 8100)
+FULFILMENT_SERVICE_URLS = env.get(
+    "FULFILMENT_SERVICE_URLS", "" if PRODUCTION else f"http://127.0.0.1:{FULFILMENT_PORT}"
+)
+EMPORIUM_SERVICES_FILE = env.get("EMPORIUM_SERVICES_FILE", "")
+# Timeouts, retries, rotation and the breaker (PHASE2's rule); each may be set from the
+# environment under its own name, e.g. FULFILMENT_BREAKER_COOLDOWN_SECONDS=30.
+for _name, _default in {
+    "FULFILMENT_CONNECT_TIMEOUT": 1.0,
+    "FULFILMENT_READ_TIMEOUT": 2.0,
+    "FULFILMENT_RETRY_ATTEMPTS": 3,
+    "FULFILMENT_OUT_OF_ROTATION_SECONDS": 10.0,
+    "FULFILMENT_BREAKER_CONSECUTIVE_FAILURES": 5,
+    "FULFILMENT_BREAKER_FAILURE_RATE": 0.5,
+    "FULFILMENT_BREAKER_MINIMUM_CALLS": 20,
+    "FULFILMENT_BREAKER_WINDOW_SECONDS": 60,
+    "FULFILMENT_BREAKER_COOLDOWN_SECONDS": 30.0,
+}.items():
+    globals()[_name] = type(_default)(env.get(_name) or _default)
 
 # --- e-mail ---------------------------------------------------------------------------------
 if env.get("EMAIL_HOST"):

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from emporium.fulfilment.api.events import receive_event
 from emporium.infrastructure.http import health
 
 urlpatterns = [
@@ -19,5 +20,8 @@ urlpatterns = [
     path("api/v1/", include("emporium.ordering.urls")),
     path("api/v1/", include("emporium.payments.urls")),
     path("api/v1/", include("emporium.analytics.urls")),
+    path("api/v1/", include("emporium.fulfilment.urls")),
+    # The fulfilment service's events where no broker carries them (ADR 0018); signed.
+    path("internal/events/", receive_event, name="internal-events"),
     path("admin/", admin.site.urls),
 ]

@@ -24,3 +24,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # E-mail stays in memory, in the processes the tests start too (pytest-django does this for
 # its own): the console backend would print every confirmation among a child's results.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# No fulfilment service answers during the tests unless a test starts one (and points
+# FULFILMENT_SERVICE_URLS at it); the key is the tests' own.
+FULFILMENT_SERVICE_URLS = ""
+FULFILMENT_SERVICE_KEY = "tests-fulfilment-key"

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import setting_changed
 
+from emporium.fulfilment.adapters import link_consumers
 from emporium.fulfilment.adapters.config import SERVICE, LinkConfig, link_config
 from emporium.fulfilment.adapters.health import HealthChecker
 from emporium.fulfilment.adapters.http_client import RetryPolicy, ServiceClient
@@ -26,6 +28,9 @@ from emporium.fulfilment.application.breaker import BreakerStatus, CircuitBreake
 from emporium.fulfilment.application.ports import ServiceRegistry
 from emporium.fulfilment.application.rotation import Rotation
 from emporium.fulfilment.domain.tracking import Tracking
+from emporium.infrastructure.messaging.inbox import ConsumerRegistry
+from emporium.ordering.public import fulfilment_requested
+from emporium.shared_kernel.events import EventEnvelope
 
 #: The last health verdict, shared by every process for ``FULFILMENT_HEALTH_CACHE_SECONDS``.
 HEALTH_KEY = "fulfilment:health"
@@ -118,6 +123,22 @@ def _on_setting_changed(setting: str, **kwargs: Any) -> None:
 
 
 setting_changed.connect(_on_setting_changed, dispatch_uid="fulfilment.forget_link")
+
+
+def register_consumers(registry: ConsumerRegistry) -> None:
+    """Consume the service's dispatches; without a broker, also push it what it consumes."""
+    registry.register(
+        link_consumers.CONSUMER, link_consumers.SHIPMENT_DISPATCHED, link_consumers.record_dispatch
+    )
+    if not settings.CELERY_BROKER_URL:
+        # With a broker the service reads these from its own queue (ADR 0018).
+        for event_type in link_consumers.FORWARDED:
+            registry.register(link_consumers.LINK_CONSUMER, event_type, _forward)
+
+
+def _forward(envelope: EventEnvelope) -> None:
+    if link_consumers.concerns_service(envelope, fulfilment_requested):
+        link_consumers.forward_to_service(link().client, envelope)
 
 
 def track_shipment(cmd: tracking.TrackShipment) -> Tracking:

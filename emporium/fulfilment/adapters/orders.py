@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.db import transaction
 
-from emporium.ordering.public import order_customer
+from emporium.ordering.public import fulfilment_requested, order_customer
 
 
 class OrderingDirectory:
@@ -19,3 +19,7 @@ class OrderingDirectory:
     def customer_of(self, order_id: UUID) -> UUID | None:
         with transaction.atomic():
             return order_customer(order_id)
+
+    def shipment_requested(self, order_id: UUID) -> bool:
+        with transaction.atomic():
+            return fulfilment_requested(order_id)

@@ -89,3 +89,7 @@ class OrderDirectory(Protocol):
     def customer_of(self, order_id: UUID) -> UUID | None:
         """Return the customer who placed ``order_id``, or None when there is no such order."""
         ...
+
+    def shipment_requested(self, order_id: UUID) -> bool:
+        """Return whether the order was sent to the fulfilment service (paid, with an address)."""
+        ...

@@ -32,6 +32,10 @@ def track_shipment(
     # Another customer's order is as absent as an unknown one: its existence is not told.
     if owner is None or (cmd.customer is not None and owner != cmd.customer):
         raise NotFound("No such order.")
+    # An order never sent (no address, not paid yet) has no shipment, whether or not the
+    # service is up: no call, and no 503 for digital goods.
+    if not orders.shipment_requested(cmd.order_id):
+        raise ShipmentNotFound("This order has no shipment.")
     tracking = tracker.shipment(cmd.tenant, cmd.order_id)
     if tracking is None:
         raise ShipmentNotFound("The fulfilment service has no shipment for this order yet.")

@@ -43,6 +43,30 @@ def check_broker() -> None:
         connection.ensure_connection(max_retries=1, timeout=2)
 
 
+#: Parts the platform can work without for a while (API.md: a fulfilment service, a replica):
+#: each returns whether it answers; one that does not is reported as degraded, never as a 503.
+_optional_checks: dict[str, Callable[[], bool]] = {}
+
+
+def register_optional_check(name: str, check: Callable[[], bool]) -> None:
+    """Report ``name`` under ``degraded`` in /readyz whenever ``check()`` is not True."""
+    _optional_checks[name] = check
+
+
+def degraded_parts() -> list[str]:
+    """Return the optional parts that do not answer now, by name."""
+    degraded = []
+    for name, check in _optional_checks.items():
+        try:
+            healthy = check()
+        except Exception as exc:  # noqa: BLE001 - a check that fails says "degraded"
+            logger.warning("optional check %s failed: %s", name, type(exc).__name__)
+            healthy = False
+        if not healthy:
+            degraded.append(name)
+    return degraded
+
+
 def configured_checks() -> dict[str, Callable[[], None]]:
     """Return the checks of every dependency this deployment is configured to use."""
     checks: dict[str, Callable[[], None]] = {"database": check_database}
@@ -76,7 +100,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
             results[name] = "unavailable"
     failed = [name for name, outcome in results.items() if outcome != "ok"]
     if not failed:
-        return JsonResponse({"status": "ready", "checks": results})
+        return JsonResponse({"status": "ready", "checks": results, "degraded": degraded_parts()})
     body = problem_body(503, f"Unavailable: {', '.join(failed)}.", code="dependency-unavailable")
     body["checks"] = results
     return JsonResponse(

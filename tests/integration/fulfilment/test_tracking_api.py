@@ -17,13 +17,15 @@ from emporium.inventory.application.use_cases import SetStock
 from emporium.inventory.bootstrap import count_stock
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap as ordering
-from emporium.ordering.application.use_cases import PlaceOrder
+from emporium.ordering.application.use_cases import MarkOrderPaid, PlaceOrder
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.shared_kernel.money import Money
 from tests.integration.fulfilment.fake_service import BROKEN, NOT_FOUND, FakeService, shipped
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.integration.fulfilment.urls")]
 
 PROBLEMS = "https://emporium.example/problems/"
+ADDRESS = ShippingAddress("Ann Lee", "1 Quay St", "", "Bristol", "BS1 4DJ", "GB")
 
 
 @dataclass
@@ -62,7 +64,11 @@ def shop(acme_and_globex: Any, make_account: Any, link_settings: Any) -> Shop:
         )
         catalog.publish_product(catalog_cases.PublishProduct(product.id))
         count_stock(SetStock(product.id, 5))
-        shop.order = ordering.place_order(PlaceOrder(shop.users["ann"].pk, [(product.id, 1)])).id
+        shop.order = ordering.place_order(
+            PlaceOrder(shop.users["ann"].pk, [(product.id, 1)], shipping_address=ADDRESS)
+        ).id
+        # Paid with an address: the order was sent to the service, so tracking asks it.
+        ordering.mark_order_paid(MarkOrderPaid(shop.order, uuid4()))
     return shop
 
 

@@ -110,12 +110,16 @@ class MemoryMarks:
 
 @dataclass
 class MemoryOrders:
-    """``OrderDirectory``: order id -> customer id."""
+    """``OrderDirectory``: order id -> customer id; ``unsent`` orders have no shipment asked."""
 
     customers: dict[UUID, UUID] = field(default_factory=dict)
+    unsent: set[UUID] = field(default_factory=set)
 
     def customer_of(self, order_id: UUID) -> UUID | None:
         return self.customers.get(order_id)
+
+    def shipment_requested(self, order_id: UUID) -> bool:
+        return order_id in self.customers and order_id not in self.unsent
 
 
 @dataclass

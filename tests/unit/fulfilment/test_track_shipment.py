@@ -70,6 +70,16 @@ def test_an_order_the_service_has_no_shipment_for_is_shipment_not_found() -> Non
     assert refused.value.code == "shipment-not-found"
 
 
+def test_an_order_never_sent_to_the_service_is_shipment_not_found_without_a_call() -> None:
+    tracker = MemoryTracker(down=17)
+    orders = MemoryOrders({ORDER: ANN}, unsent={ORDER})
+
+    with pytest.raises(ShipmentNotFound):
+        track_shipment(TrackShipment("acme", ORDER, ANN), orders, tracker)
+
+    assert tracker.asked == []
+
+
 def test_an_unavailable_service_says_when_to_try_again() -> None:
     with pytest.raises(ServiceUnavailable) as refused:
         track(ANN, MemoryTracker(down=17))

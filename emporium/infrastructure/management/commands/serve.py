@@ -9,6 +9,7 @@ URLs to open only once the server answers. SIGTERM or SIGINT stops them all.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import sys
@@ -16,13 +17,18 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from emporium.infrastructure.management.stopping import stop_on_signals
 
-MANAGE = Path(__file__).resolve().parents[4] / "manage.py"
+ROOT = Path(__file__).resolve().parents[4]
+MANAGE = ROOT / "manage.py"
+#: The fulfilment service (ADR 0018): its own folder, virtualenv and database.
+FULFILMENT = ROOT / "services" / "fulfilment"
+FULFILMENT_PYTHON = FULFILMENT / ".venv" / "bin" / "python"
 #: Seconds to wait for the server to answer before giving up.
 START_TIMEOUT = 60.0
 #: Seconds each child gets to finish after SIGTERM before it is killed.
@@ -67,9 +73,49 @@ def banner(port: int, domain: str = "localhost") -> str:
             f"    Back office:  {shop}/admin/  (the shop's staff)",
             f"    Operators:    {base}/admin/",
             f"    Health:       {base}/healthz  ·  readiness: {base}/readyz",
+            f"    Fulfilment:   http://127.0.0.1:{settings.FULFILMENT_PORT}/healthz  "
+            "(the fulfilment service; see services/fulfilment/README.md)",
             "",
         ]
     )
+
+
+def fulfilment_env(port: int) -> dict[str, str]:
+    """Return the service's environment: Emporium's broker and key, a database of its own.
+
+    With PostgreSQL configured it gets the database ``emporium_fulfilment`` on the same server
+    (created here if missing), else its SQLite file; ``FULFILMENT_DATABASE_URL`` overrides.
+    """
+    env = dict(os.environ)
+    env.setdefault("FULFILMENT_DEBUG", "1" if settings.DEBUG else "0")
+    env["FULFILMENT_SERVICE_KEY"] = settings.FULFILMENT_SERVICE_KEY
+    env["FULFILMENT_BROKER_URL"] = settings.CELERY_BROKER_URL
+    env["EMPORIUM_EVENTS_URL"] = f"http://localhost:{port}/internal/events/"
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if not env.get("FULFILMENT_DATABASE_URL") and settings.DATABASE_URL.startswith("postgres"):
+        server = os.environ.get("DATABASE_BOOTSTRAP_URL") or settings.DATABASE_ADMIN_URL
+        try:
+            env["FULFILMENT_DATABASE_URL"] = ensure_database(server, "emporium_fulfilment")
+        except Exception as error:  # said plainly, with the way out
+            raise CommandError(
+                f"could not create the fulfilment service's database emporium_fulfilment "
+                f"({error}); create it, or set FULFILMENT_DATABASE_URL"
+            ) from error
+    return env
+
+
+def ensure_database(server_url: str, name: str) -> str:
+    """Create database ``name`` on ``server_url``'s server if missing; return its URL."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
 
 
 class Command(BaseCommand):
@@ -90,6 +136,9 @@ class Command(BaseCommand):
             )
         server = self._start(["runserver", f"0.0.0.0:{port}"])
         children = {"runserver": server}
+        fulfilment = self._start_fulfilment(port)
+        if fulfilment is not None:
+            children["fulfilment"] = fulfilment
         if settings.CELERY_BROKER_URL:
             # The workers run the relay; the beat entry would only relay beside it.
             children["run_periodic"] = self._start(["run_periodic", "--skip", "relay-outbox"])
@@ -110,6 +159,25 @@ class Command(BaseCommand):
                             raise CommandError(f"{name} exited with {child.returncode}")
         finally:
             self._stop(list(children.values()))
+
+    def _start_fulfilment(self, port: int) -> subprocess.Popen[bytes] | None:
+        """Migrate and start the fulfilment service on FULFILMENT_PORT, or say why not."""
+        if not FULFILMENT_PYTHON.exists():
+            self.stderr.write(
+                f"The fulfilment service is not installed ({FULFILMENT_PYTHON} is missing): "
+                "run `make install`. Orders with an address stay 'requested' until it runs."
+            )
+            return None
+        service_port = settings.FULFILMENT_PORT
+        if port_in_use(service_port):
+            raise CommandError(
+                f"port {service_port} (the fulfilment service's) is already in use; set "
+                f"FULFILMENT_PORT to a free one, for example FULFILMENT_PORT={service_port + 1}"
+            )
+        env = fulfilment_env(port)
+        manage = [str(FULFILMENT_PYTHON), str(FULFILMENT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
+        return subprocess.Popen([*manage, "serve", "--port", str(service_port)], env=env)  # noqa: S603
 
     @staticmethod
     def _start(command: list[str]) -> subprocess.Popen[bytes]:
