@@ -244,6 +244,14 @@ CALLS = [
         everyone(200, **ORDER_OWNER),
         path=order_path("history/"),
     ),
+    # The matrix's order has no address, so it has no shipment: whoever may see the order gets
+    # 404 shipment-not-found without a call (tests/integration/fulfilment covers the 200s).
+    Call(
+        "api/v1/orders/<uuid:pk>/tracking/",
+        "get",
+        everyone(404, **SIGNED_IN),
+        path=order_path("tracking/"),
+    ),
     Call(
         "api/v1/orders/<uuid:pk>/payments/",
         "post",

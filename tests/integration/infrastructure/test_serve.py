@@ -55,6 +55,7 @@ def test_the_banner_names_the_urls_on_the_port_it_serves() -> None:
         "http://localhost:8123/admin/",
         "http://localhost:8123/healthz",
         "http://localhost:8123/readyz",
+        "http://127.0.0.1:8100/healthz",  # the fulfilment service, on FULFILMENT_PORT
     ]:
         assert url in text
     assert "X-Tenant: acme" in text
@@ -163,15 +164,20 @@ def embedded_env(tmp_path: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="tests.settings",
         SQLITE_PATH=str(tmp_path / "serve.sqlite3"),
         PYTHONUNBUFFERED="1",
+        # The fulfilment service that serve starts: a free port and a database of its own.
+        FULFILMENT_PORT=str(free_port()),
+        FULFILMENT_DATABASE_URL=f"sqlite:///{tmp_path / 'fulfilment.sqlite3'}",
     )
     return env
 
 
-def serve(port: int, tmp_path: Path, log: IO[str]) -> subprocess.Popen[str]:
+def serve(
+    port: int, tmp_path: Path, log: IO[str], env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port)],
         cwd=ROOT,
-        env=embedded_env(tmp_path),
+        env=env or embedded_env(tmp_path),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=log,
@@ -217,7 +223,8 @@ def test_serve_prints_the_banner_once_the_server_answers_and_stops_every_child(
 ) -> None:
     port = free_port()
     with (tmp_path / "serve.log").open("w+") as log:
-        process = serve(port, tmp_path, log)
+        embedded = embedded_env(tmp_path)
+        process = serve(port, tmp_path, log, embedded)
         try:
             assert process.stdout is not None
             lines: list[str] = []
@@ -238,6 +245,11 @@ def test_serve_prints_the_banner_once_the_server_answers_and_stops_every_child(
             }
             assert any(f"runserver 0.0.0.0:{port}" in command for command in commands), commands
             assert any("run_periodic" in command for command in commands), commands
+            service_port = int(embedded["FULFILMENT_PORT"])
+            assert any(
+                f"services/fulfilment/manage.py serve --port {service_port}" in command
+                for command in commands
+            ), commands
 
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0

@@ -74,7 +74,7 @@ def banner(port: int, domain: str = "localhost") -> str:
             f"    Operators:    {base}/admin/",
             f"    Health:       {base}/healthz  ·  readiness: {base}/readyz",
             f"    Fulfilment:   http://127.0.0.1:{settings.FULFILMENT_PORT}/healthz  "
-            "(the fulfilment service; see services/fulfilment/README.md)",
+            "(services/fulfilment/README.md)",
             "",
         ]
     )
