@@ -233,6 +233,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 10},
     },
     "prune-outbox": {"task": "infrastructure.prune_outbox", "schedule": 86400.0},
+    # Instances of the fulfilment service that stopped answering leave the rotation.
+    "check-fulfilment-instances": {
+        "task": "fulfilment.check_instances",
+        "schedule": 10.0,
+        "options": {"expires": 30},
+    },
     # A safety net: the projections consumer keeps them current after each event already.
     "catch-up-projections": {
         "task": "analytics.catch_up_projections",

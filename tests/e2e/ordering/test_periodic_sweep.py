@@ -23,6 +23,7 @@ OTHERS = [
     "warm-catalog-caches",
     "purge-idempotency-keys",
     "catch-up-projections",
+    "check-fulfilment-instances",
 ]
 
 
