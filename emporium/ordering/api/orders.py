@@ -32,7 +32,7 @@ class OrderItemSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class ShippingAddressSerializer(serializers.Serializer[dict[str, Any]]):
-    """A postal address (API.md): every field 1–200 characters, ``line2`` may be empty."""
+    """A postal address (API.md): every field 1 to 200 characters, ``line2`` may be empty."""
 
     name = serializers.CharField(max_length=MAX_FIELD_LENGTH, trim_whitespace=False)
     line1 = serializers.CharField(max_length=MAX_FIELD_LENGTH, trim_whitespace=False)

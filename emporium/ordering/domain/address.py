@@ -9,7 +9,7 @@ import pycountry
 
 from emporium.shared_kernel.errors import InvalidInput
 
-#: The longest a field of an address may be (API.md: 1–200 characters).
+#: The longest a field of an address may be (API.md: 1 to 200 characters).
 MAX_FIELD_LENGTH = 200
 #: Fields that may not be empty; ``line2`` may.
 REQUIRED = ("name", "line1", "city", "postal_code")
@@ -48,9 +48,8 @@ class ShippingAddress:
                 errors[name] = ["This field may not be blank."]
             elif any(ord(ch) < 32 for ch in value):
                 errors[name] = ["No control characters."]
-        if isinstance(self.country, str) and "country" not in errors:
-            if not is_country_code(self.country):
-                errors["country"] = ["An ISO 3166-1 alpha-2 code in capitals, such as DE."]
+        if "country" not in errors and not is_country_code(self.country):
+            errors["country"] = ["An ISO 3166-1 alpha-2 code in capitals, such as DE."]
         if errors:
             raise InvalidInput(
                 "The shipping address is not valid.",

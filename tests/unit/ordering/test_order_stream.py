@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from emporium.ordering.domain.events import OrderPaid
 from emporium.ordering.domain.address import ShippingAddress
+from emporium.ordering.domain.events import OrderPaid
 from emporium.ordering.domain.order import Order, OrderStatus
 from emporium.ordering.domain.stream import CorruptStream, decode
 from emporium.shared_kernel.events import DomainEvent
@@ -76,7 +76,7 @@ def test_a_shipped_life_folds_with_its_address_and_tracking_number() -> None:
 
 
 def test_events_of_older_shapes_read_back_with_nothing_to_ship_or_track() -> None:
-    order, (placed, paid, fulfilled) = life()
+    _, (placed, paid, fulfilled) = life()
     envelope = {"aggregate_id": placed.aggregate_id, "occurred_at": NOW}
     v2_placed = {k: v for k, v in placed.payload().items() if k != "shipping_address"}
     v1_fulfilled = {"customer_id": str(CUSTOMER)}
