@@ -71,6 +71,7 @@ class Seen:
     path: str
     tenant: str | None
     signed: bool
+    body: bytes = b""
 
 
 @dataclass
@@ -129,7 +130,9 @@ def _handler(service: FakeService) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             signed = verify(service.key, self.command, self.path, body, self.headers)
-            answer = service._next(Seen(self.command, self.path, self.headers["X-Tenant"], signed))
+            answer = service._next(
+                Seen(self.command, self.path, self.headers["X-Tenant"], signed, body)
+            )
             if answer.delay:
                 time.sleep(answer.delay)
             payload = json.dumps(answer.document).encode()
