@@ -14,10 +14,13 @@ from emporium.ordering.application.use_cases import (
     CancelOrder,
     MarkOrderPaid,
     PlaceOrder,
+    RecordShipment,
     cancel_order,
     mark_order_paid,
     place_order,
+    record_shipment,
 )
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.ordering.domain.events import OrderPlaced
 from emporium.ordering.domain.order import CancelReason, Order, OrderLine, OrderStatus
 from emporium.shared_kernel.errors import BusinessRuleViolation, Conflict, InvalidInput
@@ -54,9 +57,11 @@ class Shop:
         self.pricing.draft(KETTLE, "Kettle", usd("30.00"))
         self.stock = InMemoryStockForOrders(self.uow, {MUG: 10, PAN: 3, KETTLE: 5})
 
-    def place(self, items: Sequence[tuple[UUID, int]]) -> Order:
+    def place(
+        self, items: Sequence[tuple[UUID, int]], address: ShippingAddress | None = None
+    ) -> Order:
         return place_order(
-            PlaceOrder(CUSTOMER, items),
+            PlaceOrder(CUSTOMER, items, shipping_address=address),
             self.uow,
             self.pricing,
             self.stock,
@@ -276,3 +281,37 @@ def test_paying_sells_the_held_stock(shop: Shop) -> None:
         "inventory.stock_committed",
         "ordering.order_paid",
     ]  # no address: nothing is sent to the fulfilment service
+
+
+ADDRESS = ShippingAddress("Ann Lee", "1 Quay St", "", "Bristol", "BS1 4DJ", "GB")
+SHIPPED_AT = NOW + timedelta(hours=1)
+
+
+def test_an_order_with_an_address_is_sent_to_the_service_and_its_shipment_recorded_once(
+    shop: Shop,
+) -> None:
+    order = shop.place([(MUG, 1)], address=ADDRESS)
+    mark_order_paid(
+        MarkOrderPaid(order.id, UUID("0d000000-0000-4000-8000-00000000000d")),
+        shop.uow,
+        shop.stock,
+        NOW + timedelta(minutes=5),
+    )
+    shipment = RecordShipment(order.id, "Parcelforce Sim", "PF0001", SHIPPED_AT)
+
+    first = record_shipment(shipment, shop.uow)
+    again = record_shipment(shipment, shop.uow)
+
+    assert (first, again) == (True, False)
+    stored = shop.uow.orders.rows[order.id]
+    assert (stored.status, stored.shipping_address, stored.tracking_number) == (
+        OrderStatus.FULFILLED,
+        ADDRESS,
+        "PF0001",
+    )
+    assert shop.types()[-3:] == [
+        "ordering.order_paid",
+        "ordering.fulfilment_requested",
+        "ordering.order_fulfilled",
+    ]
+    assert shop.uow.outbox[-2].payload["shipping_address"] == ADDRESS.to_dict()
