@@ -13,8 +13,8 @@ from uuid import UUID, uuid4
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
