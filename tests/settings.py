@@ -1,7 +1,10 @@
 """Test settings: the real settings plus test-only apps and a fast password hasher.
 
-Nothing here reads the environment; that happens in ``config.settings`` alone.
+Nothing here reads the environment but ``EMPORIUM_TEST_FULFILMENT_URLS``; the rest happens in
+``config.settings`` alone.
 """
+
+import os
 
 from config.settings import *  # noqa: F403
 from config.settings import INSTALLED_APPS
@@ -26,6 +29,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # No fulfilment service answers during the tests unless a test starts one (and points
-# FULFILMENT_SERVICE_URLS at it); the key is the tests' own.
-FULFILMENT_SERVICE_URLS = ""
+# FULFILMENT_SERVICE_URLS at it, or the processes it starts, with EMPORIUM_TEST_FULFILMENT_URLS);
+# the key is the tests' own.
+FULFILMENT_SERVICE_URLS = os.environ.get("EMPORIUM_TEST_FULFILMENT_URLS", "")
 FULFILMENT_SERVICE_KEY = "tests-fulfilment-key"
