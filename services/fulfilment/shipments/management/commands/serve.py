@@ -57,6 +57,9 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "5",
+                # Its default control socket is one path per user: every instance on the
+                # machine (tests, make run) would share it.
+                "--no-control-socket",
             ],
             # gunicorn gets our TERM from us, not the terminal's INT from the process group.
             start_new_session=True,
