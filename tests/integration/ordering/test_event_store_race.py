@@ -23,6 +23,7 @@ from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering import bootstrap
 from emporium.ordering.adapters.event_store import DjangoOrderEventStore
 from emporium.ordering.application.use_cases import MarkOrderPaid, PlaceOrder
+from emporium.ordering.domain.address import ShippingAddress
 from emporium.ordering.domain.order import Order, OrderStatus
 from emporium.ordering.models import OrderEvent, OrderStreamHead
 from tests.e2e.ordering.conftest import make_product
@@ -53,7 +54,9 @@ def test_two_processes_appending_the_same_version_one_wins_and_positions_stay_de
     payment = uuid.uuid4()
     with tenant_context(acme):
         bystander = bootstrap.place_order(PlaceOrder(customer, [(mug, 1)]))
-        order = bootstrap.place_order(PlaceOrder(customer, [(mug, 2)]))
+        # With an address, paying records two events: order_paid and fulfilment_requested.
+        address = ShippingAddress("Ann Lee", "1 Quay St", "", "Bristol", "BS1 4DJ", "GB")
+        order = bootstrap.place_order(PlaceOrder(customer, [(mug, 2)], shipping_address=address))
         bootstrap.mark_order_paid(MarkOrderPaid(order.id, payment))  # versions 2 and 3
     described = {
         "id": str(order.id),
