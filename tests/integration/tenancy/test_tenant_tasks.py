@@ -83,4 +83,7 @@ def test_task_through_the_real_broker_sees_its_tenant(settings) -> None:
         celery_app.conf.task_always_eager = eager
         worker.terminate()
         output = worker.communicate(timeout=30)[0].decode(errors="replace")
+        # The broker is shared: the worker's queue of this run goes with it.
+        with celery_app.connection_for_write() as connection:
+            connection.default_channel.queue_delete(queue)
     assert "Traceback" not in output, output
