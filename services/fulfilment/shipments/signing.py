@@ -12,6 +12,9 @@ SIGNATURE_HEADER = "X-Service-Signature"
 TENANT_HEADER = "X-Tenant"
 #: Seconds a timestamp may be away from our clock, either way.
 MAX_SKEW = 300
+#: Digits a timestamp may have: Unix seconds need 10 until 2286. A longer one is refused before
+#: it is read as a number (thousands of digits overflow a float or exceed ``int``'s limit).
+MAX_TIMESTAMP_DIGITS = 12
 
 
 def signature(
@@ -52,7 +55,7 @@ def verify(
     """Return whether ``headers`` sign this request with ``key`` at a timestamp close enough."""
     timestamp = headers.get(TIMESTAMP_HEADER, "")
     given = headers.get(SIGNATURE_HEADER, "")
-    if not timestamp.isascii() or not timestamp.isdigit() or not given:
+    if not given or not _plain_digits(timestamp):
         return False
     current = time.time() if now is None else now
     if abs(current - int(timestamp)) > MAX_SKEW:
@@ -60,3 +63,8 @@ def verify(
     tenant = headers.get(TENANT_HEADER, "")
     expected = signature(key, timestamp, method, path, tenant, body)
     return hmac.compare_digest(expected.encode(), given.encode())
+
+
+def _plain_digits(text: str) -> bool:
+    """Return whether ``text`` is 1 to MAX_TIMESTAMP_DIGITS ASCII digits."""
+    return 0 < len(text) <= MAX_TIMESTAMP_DIGITS and text.isascii() and text.isdigit()

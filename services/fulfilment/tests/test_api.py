@@ -7,6 +7,7 @@ import time
 import uuid
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from shipments.carrier import ship_due
@@ -132,6 +133,19 @@ def test_a_signature_for_another_tenant_is_401(client, settings):
 
 def test_a_stale_timestamp_is_401(signed):
     _problem(signed.get(_path(uuid.uuid4()), now=time.time() - 301), 401, "invalid-signature")
+
+
+@pytest.mark.parametrize("stamp", ["1" + "0" * 400, "9" * 5000])
+def test_a_hostile_timestamp_header_is_401_not_500(stamp):
+    client = Client(raise_request_exception=False)
+    headers = {"X-Service-Timestamp": stamp, "X-Service-Signature": "v1=00", "X-Tenant": "acme"}
+
+    _problem(client.get(_path(uuid.uuid4()), headers=headers), 401, "invalid-signature")
+    body = envelopes.fulfilment_requested().to_json()
+    response = client.generic(
+        "POST", "/internal/events/", body, "application/json", headers=headers
+    )
+    _problem(response, 401, "invalid-signature")
 
 
 def test_the_signature_is_checked_before_anything_else(client):

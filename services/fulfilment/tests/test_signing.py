@@ -60,3 +60,11 @@ def test_missing_or_malformed_headers_fail():
     assert not verify(KEY, {**headers, "X-Service-Signature": ""}, "GET", "/p", b"", now=NOW)
     assert not verify(KEY, {**headers, "X-Service-Timestamp": "-5"}, "GET", "/p", b"", now=NOW)
     assert not verify(KEY, {**headers, "X-Service-Timestamp": "1e9"}, "GET", "/p", b"", now=NOW)
+
+
+def test_a_timestamp_of_more_than_12_digits_fails_without_being_read():
+    headers = signed_headers(KEY, "GET", "/p", "acme", now=NOW)
+
+    for stamp in ("0" * 13, "1" + "0" * 400, "9" * 5000, "١٧٩٦٠٠٠٠٠٠"):
+        forged = {**headers, "X-Service-Timestamp": stamp}
+        assert not verify(KEY, forged, "GET", "/p", b"", now=NOW)
