@@ -15,15 +15,24 @@ def _flag(name: str, default: str = "") -> bool:
     return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _flag("FULFILMENT_DEBUG") or _flag("DEBUG")
+# Only the service's own variable: a generic DEBUG in the environment (Emporium's, a shell's)
+# must not put the service in development mode, and so accept the public development key.
+DEBUG = _flag("FULFILMENT_DEBUG")
 
-# The link's HMAC key; a development default only with DEBUG on, as ADR 0018 says.
+# The link's HMAC key; the development key only with DEBUG on, as ADR 0018 says.
 _DEVELOPMENT_KEY = "fulfilment-development-key"
 FULFILMENT_SERVICE_KEY = os.environ.get("FULFILMENT_SERVICE_KEY", "")
 if not FULFILMENT_SERVICE_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("FULFILMENT_SERVICE_KEY is required when DEBUG is off")
+        raise ImproperlyConfigured(
+            "FULFILMENT_SERVICE_KEY is required when FULFILMENT_DEBUG is off"
+        )
     FULFILMENT_SERVICE_KEY = _DEVELOPMENT_KEY
+elif FULFILMENT_SERVICE_KEY == _DEVELOPMENT_KEY and not DEBUG:
+    # The development key is public: anyone could sign requests with it.
+    raise ImproperlyConfigured(
+        "FULFILMENT_SERVICE_KEY is the public development key: allowed with FULFILMENT_DEBUG only"
+    )
 
 SECRET_KEY = os.environ.get("FULFILMENT_SECRET_KEY") or f"fulfilment:{FULFILMENT_SERVICE_KEY}"
 ALLOWED_HOSTS = [
