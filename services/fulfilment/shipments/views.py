@@ -98,9 +98,16 @@ def push_event(request: HttpRequest) -> HttpResponse:
         envelope = Envelope.from_json(request.body)
     except UnreadableEnvelope as error:
         return problem(400, "invalid-envelope", "Invalid envelope", str(error))
-    tenant = request.headers.get("X-Tenant", "")
-    if tenant and tenant != envelope.tenant:
-        return problem(400, "tenant-mismatch", "Tenant mismatch", "X-Tenant names another tenant.")
+    # The signed X-Tenant must name the envelope's own tenant; only a platform event (tenant
+    # null) comes without one. Otherwise a request signed for one shop could carry another's.
+    tenant = request.headers.get("X-Tenant", "") or None
+    if tenant != envelope.tenant:
+        return problem(
+            400,
+            "tenant-mismatch",
+            "Tenant mismatch",
+            "X-Tenant must name the envelope's tenant (no header only for a platform event).",
+        )
     try:
         apply_envelope(envelope)
     except UnknownEventType:

@@ -169,10 +169,29 @@ def test_push_applies_an_envelope_once(signed):
     assert InboxMessage.objects.get().consumer == "fulfilment"
 
 
-def test_push_without_a_tenant_header_is_signed_with_an_empty_tenant(signed):
-    response = signed.post_json("/internal/events/", envelopes.fulfilment_requested().to_json())
+def test_push_of_a_platform_event_without_a_tenant_header_is_signed_with_an_empty_tenant(signed):
+    apply_envelope(envelopes.fulfilment_requested(tenant="acme"))
+    body = envelopes.tenant_deleted("acme").to_json()
+
+    response = signed.post_json("/internal/events/", body)
 
     assert response.status_code == 204
+    assert Shipment.objects.count() == 0
+
+
+def test_push_of_a_tenants_envelope_without_a_tenant_header_is_400(signed):
+    body = envelopes.fulfilment_requested(tenant="acme").to_json()
+
+    _problem(signed.post_json("/internal/events/", body), 400, "tenant-mismatch")
+    assert Shipment.objects.count() == 0
+    assert InboxMessage.objects.count() == 0
+
+
+def test_push_of_a_platform_event_with_a_tenant_header_is_400(signed):
+    body = envelopes.tenant_deleted("acme").to_json()
+
+    _problem(signed.post_json("/internal/events/", body, tenant="acme"), 400, "tenant-mismatch")
+    assert InboxMessage.objects.count() == 0
 
 
 def test_push_of_an_unreadable_envelope_is_400(signed):
@@ -180,7 +199,9 @@ def test_push_of_an_unreadable_envelope_is_400(signed):
     bad = json.loads(envelopes.fulfilment_requested().to_json())
     bad["payload"]["shipping_address"] = None
     _problem(
-        signed.post_json("/internal/events/", json.dumps(bad).encode()), 400, "invalid-envelope"
+        signed.post_json("/internal/events/", json.dumps(bad).encode(), tenant="acme"),
+        400,
+        "invalid-envelope",
     )
     assert InboxMessage.objects.count() == 0
 
@@ -188,7 +209,7 @@ def test_push_of_an_unreadable_envelope_is_400(signed):
 def test_push_of_an_unknown_type_is_422(signed):
     body = envelopes.envelope("ordering.order_placed", {}).to_json()
 
-    _problem(signed.post_json("/internal/events/", body), 422, "unknown-event-type")
+    _problem(signed.post_json("/internal/events/", body, tenant="acme"), 422, "unknown-event-type")
 
 
 def test_push_with_a_tenant_header_naming_another_tenant_is_400(signed):
