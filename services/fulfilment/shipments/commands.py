@@ -10,6 +10,16 @@ from uuid import UUID
 from shipments.envelope import Envelope, UnreadableEnvelope
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "postal_code", "country")
+#: Fewest and most characters of each address field but the country (the columns hold 200).
+ADDRESS_LENGTHS = {
+    "name": (1, 200),
+    "line1": (1, 200),
+    "line2": (0, 200),
+    "city": (1, 200),
+    "postal_code": (1, 200),
+}
+#: Most characters of a customer id (the column holds 64; Emporium's are UUIDs).
+CUSTOMER_ID_LENGTH = 64
 
 FULFILMENT_REQUESTED = "ordering.fulfilment_requested"
 ORDER_REFUNDED = "ordering.order_refunded"
@@ -84,13 +94,24 @@ def _request_fulfilment(envelope: Envelope) -> RequestFulfilment:
     for name in ADDRESS_FIELDS:
         if not isinstance(address.get(name), str):
             raise InvalidPayload(f"shipping_address.{name} is not a string")
+    # Checked here, not by the database: a value too long for its column is a DataError on
+    # PostgreSQL (a 500, or a message requeued until it dies) but is silently kept by SQLite.
+    for name, (fewest, most) in ADDRESS_LENGTHS.items():
+        if not fewest <= len(address[name]) <= most:
+            raise InvalidPayload(f"shipping_address.{name} is not {fewest} to {most} characters")
+    country = address["country"]
+    if not (len(country) == 2 and country.isascii() and country.isalpha() and country.isupper()):
+        raise InvalidPayload("shipping_address.country is not two uppercase letters (ISO 3166-1)")
     lines = payload.get("lines")
     if not isinstance(lines, list):
         raise InvalidPayload("lines is not a list")
+    customer_id = _string(payload, "customer_id")
+    if len(customer_id) > CUSTOMER_ID_LENGTH:
+        raise InvalidPayload(f"customer_id is longer than {CUSTOMER_ID_LENGTH} characters")
     return RequestFulfilment(
         tenant=_tenant(envelope),
         order_id=_order_id(envelope),
-        customer_id=_string(payload, "customer_id"),
+        customer_id=customer_id,
         lines=lines,
         address={name: address[name] for name in ADDRESS_FIELDS},
         requested_at=envelope.occurred_at,

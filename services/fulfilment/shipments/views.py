@@ -10,7 +10,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from shipments.commands import UnknownEventType
+from shipments.commands import InvalidPayload, UnknownEventType
 from shipments.envelope import Envelope, UnreadableEnvelope, rfc3339
 from shipments.inbox import apply_envelope
 from shipments.models import Shipment
@@ -117,6 +117,9 @@ def push_event(request: HttpRequest) -> HttpResponse:
             "Unknown event type",
             f"The service does not consume {envelope.type!r}.",
         )
+    except InvalidPayload as error:
+        # A readable envelope whose payload the service cannot apply: sending it again won't help.
+        return problem(422, "invalid-payload", "Invalid payload", str(error))
     except UnreadableEnvelope as error:
         return problem(400, "invalid-envelope", "Invalid envelope", str(error))
     except (OperationalError, InterfaceError):

@@ -196,14 +196,32 @@ def test_push_of_a_platform_event_with_a_tenant_header_is_400(signed):
 
 def test_push_of_an_unreadable_envelope_is_400(signed):
     _problem(signed.post_json("/internal/events/", b"{not json"), 400, "invalid-envelope")
-    bad = json.loads(envelopes.fulfilment_requested().to_json())
-    bad["payload"]["shipping_address"] = None
+    missing = json.loads(envelopes.fulfilment_requested().to_json())
+    del missing["aggregate_version"]
     _problem(
-        signed.post_json("/internal/events/", json.dumps(bad).encode(), tenant="acme"),
+        signed.post_json("/internal/events/", json.dumps(missing).encode(), tenant="acme"),
         400,
         "invalid-envelope",
     )
     assert InboxMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("shipping_address", None), ("country", "GBR"), ("name", "n" * 201), ("city", "")],
+)
+def test_push_of_a_payload_the_service_cannot_apply_is_422(signed, field, value):
+    bad = json.loads(envelopes.fulfilment_requested().to_json())
+    if field == "shipping_address":
+        bad["payload"][field] = value
+    else:
+        bad["payload"]["shipping_address"][field] = value
+
+    response = signed.post_json("/internal/events/", json.dumps(bad).encode(), tenant="acme")
+
+    _problem(response, 422, "invalid-payload")
+    assert InboxMessage.objects.count() == 0
+    assert Shipment.objects.count() == 0
 
 
 def test_push_of_an_unknown_type_is_422(signed):

@@ -162,21 +162,32 @@ def test_unreadable_and_unknown_messages_are_dead_lettered_at_once(broker_url, c
     unknown = envelopes.envelope("ordering.order_placed", {})
     no_address = envelopes.fulfilment_requested()
     del no_address.payload["shipping_address"]
+    # Too long for their columns: the payload check refuses them before the database would.
+    three_letter_country = envelopes.fulfilment_requested()
+    three_letter_country.payload["shipping_address"]["country"] = "GBR"
+    long_name = envelopes.fulfilment_requested()
+    long_name.payload["shipping_address"]["name"] = "n" * 201
     publish(broker_url, b"{not json", "ordering.fulfilment_requested", "garbage-1")
     # Routed by a consumed key, but of a type the service does not know.
     publish(broker_url, unknown.to_json(), "ordering.fulfilment_requested", str(unknown.id))
-    publish_envelope(broker_url, no_address)
+    for envelope in (no_address, three_letter_country, long_name):
+        publish_envelope(broker_url, envelope)
 
     consumer.run(once=True, idle=0.5)
 
     dead = {
         m.properties.get("message_id"): m for m in take_all(broker_url, topology.dead_letter_queue)
     }
-    assert {"garbage-1", str(unknown.id), str(no_address.id)} <= set(dead)
+    refused = [unknown, no_address, three_letter_country, long_name]
+    assert {"garbage-1", *(str(envelope.id) for envelope in refused)} <= set(dead)
     assert dead["garbage-1"].body == b"{not json"
+    # Each dead-lettered on its first delivery, not after the delivery limit.
     assert consumer.requeued == 0
+    assert consumer.dead_lettered == 5
     assert ready(broker_url, topology.queue) == 0
-    assert InboxMessage.objects.filter(event_id__in=[unknown.id, no_address.id]).count() == 0
+    assert InboxMessage.objects.filter(event_id__in=[e.id for e in refused]).count() == 0
+    refused_orders = [three_letter_country.aggregate_id, long_name.aggregate_id]
+    assert not Shipment.objects.filter(order_id__in=refused_orders).exists()
 
 
 def test_a_failing_handler_is_redelivered_then_dead_lettered_by_the_delivery_limit(

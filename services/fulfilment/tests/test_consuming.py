@@ -107,6 +107,58 @@ def test_an_unknown_type_or_a_bad_payload_is_refused_before_any_write():
     assert InboxMessage.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("country", "GBR"),
+        ("country", "gb"),
+        ("country", "G"),
+        ("country", ""),
+        ("country", "ÄB"),
+        ("name", "n" * 201),
+        ("name", ""),
+        ("line1", "l" * 201),
+        ("line1", ""),
+        ("line2", "l" * 201),
+        ("city", "c" * 201),
+        ("city", ""),
+        ("postal_code", "p" * 201),
+        ("postal_code", ""),
+    ],
+)
+def test_an_address_field_out_of_bounds_is_an_invalid_payload(field, value):
+    bad = envelopes.fulfilment_requested()
+    bad.payload["shipping_address"][field] = value
+
+    with pytest.raises(InvalidPayload, match=f"shipping_address.{field} "):
+        apply_envelope(bad)
+
+    assert InboxMessage.objects.count() == 0
+    assert Shipment.objects.count() == 0
+
+
+def test_a_customer_id_longer_than_its_column_is_an_invalid_payload():
+    bad = envelopes.fulfilment_requested(customer_id="c" * 65)
+
+    with pytest.raises(InvalidPayload, match="customer_id"):
+        apply_envelope(bad)
+
+    assert Shipment.objects.count() == 0
+
+
+def test_an_address_at_the_bounds_is_kept_whole():
+    request = envelopes.fulfilment_requested()
+    longest = {name: name[0] * 200 for name in ("name", "line1", "line2", "city", "postal_code")}
+    request.payload["shipping_address"].update(longest, country="NZ")
+
+    assert apply_envelope(request) is True
+
+    assert Shipment.objects.get().address == {**longest, "country": "NZ"}
+    other = envelopes.fulfilment_requested()
+    other.payload["shipping_address"]["line2"] = ""
+    assert apply_envelope(other) is True
+
+
 def test_a_full_refund_cancels_a_pending_shipment():
     request = envelopes.fulfilment_requested()
     apply_envelope(request)
