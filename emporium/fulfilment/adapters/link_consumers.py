@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from emporium.fulfilment.adapters.http_client import ServiceClient
+from emporium.fulfilment.adapters.http_client import CallFailed, ServiceClient
+from emporium.fulfilment.application.breaker import BreakerOpen
+from emporium.infrastructure.messaging.retries import PartnerUnavailable
 from emporium.ordering.public import record_shipment
 from emporium.shared_kernel.errors import BusinessRuleViolation, NotFound
 from emporium.shared_kernel.events import EventEnvelope
@@ -63,9 +65,13 @@ def concerns_service(envelope: EventEnvelope, sent: Callable[[UUID], bool]) -> b
 
 def forward_to_service(client: ServiceClient, envelope: EventEnvelope) -> None:
     """POST the envelope to the service, signed; raise so that the failure is retried."""
-    response = client.request(
-        "POST", PUSH_PATH, tenant=envelope.tenant or "", body=envelope.to_json()
-    )
+    try:
+        response = client.request(
+            "POST", PUSH_PATH, tenant=envelope.tenant or "", body=envelope.to_json()
+        )
+    except (CallFailed, BreakerOpen) as away:
+        # Down for minutes or hours, the service still gets it when it is back.
+        raise PartnerUnavailable(f"the fulfilment service is away: {away}") from away
     if response.status_code != 204:
         raise PushRefused(
             f"the fulfilment service answered {response.status_code} to {envelope.type} "

@@ -40,7 +40,10 @@ def _problem(status: int, detail: str, code: str) -> JsonResponse:
 @require_POST
 def receive_event(request: HttpRequest) -> HttpResponse:
     """Apply one signed envelope of the fulfilment service, once per event id; 204."""
-    if int(request.headers.get("Content-Length") or 0) > MAX_BODY_BYTES:
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isascii() or not length.isdigit():
+        return _problem(400, "Content-Length must be a number of bytes.", "malformed-request")
+    if int(length) > MAX_BODY_BYTES:
         return _problem(413, "An envelope is at most 64 KiB.", "payload-too-large")
     body = request.body
     key = getattr(settings, "FULFILMENT_SERVICE_KEY", "")

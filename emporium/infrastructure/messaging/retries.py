@@ -31,6 +31,12 @@ _ERROR_LIMIT = 2000
 RETRY_LEASE = timedelta(minutes=5)
 
 
+class PartnerUnavailable(Exception):
+    """A consumer's partner (another service) is away: retry after the backoff, spending no
+    attempt, so work that waits for a partner's return is never given up on for its absence.
+    """
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How often a consumer's work is tried, and how long it waits between tries."""
@@ -80,7 +86,8 @@ def record_failure(
     the row still says so.
     """
     reason = describe(error)
-    row = _count_attempt(consumer, envelope, reason, policy, using)
+    spend = not isinstance(error, PartnerUnavailable)
+    row = _count_attempt(consumer, envelope, reason, policy, using, spend=spend)
     extra = {"event_id": str(envelope.id), "event_type": envelope.type, "consumer": consumer}
     if row.status == DeliveryFailure.RETRYING:
         logger.warning(
@@ -113,9 +120,18 @@ def record_failure(
 
 
 def _count_attempt(
-    consumer: str, envelope: EventEnvelope, reason: str, policy: RetryPolicy, using: str
+    consumer: str,
+    envelope: EventEnvelope,
+    reason: str,
+    policy: RetryPolicy,
+    using: str,
+    spend: bool = True,
 ) -> DeliveryFailure:
-    """Store one more failed attempt: ``retrying`` with its next time, or ``failed``."""
+    """Store one more failed attempt: ``retrying`` with its next time, or ``failed``.
+
+    An attempt not ``spend`` (the partner was away) is retried after the backoff of the attempts
+    so far, and never makes the row ``failed``.
+    """
     now = timezone.now()
     with transaction.atomic(using=using):
         row, _ = (
@@ -136,12 +152,13 @@ def _count_attempt(
             # Delivered again after giving up (an operator moved it back from the dead letters,
             # or a relay republished it): a fresh set of attempts, not an instant second death.
             row.attempts = 0
-        row.attempts += 1
+        if spend:
+            row.attempts += 1
         row.last_error = reason
         row.last_failed_at = now
-        final = row.attempts >= policy.attempts
+        final = spend and row.attempts >= policy.attempts
         row.status = DeliveryFailure.FAILED if final else DeliveryFailure.RETRYING
-        row.next_attempt_at = None if final else now + policy.delay(row.attempts)
+        row.next_attempt_at = None if final else now + policy.delay(max(row.attempts, 1))
         row.save()
     return row
 

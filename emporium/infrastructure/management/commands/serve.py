@@ -83,8 +83,9 @@ def banner(port: int, domain: str = "localhost") -> str:
 def fulfilment_env(port: int) -> dict[str, str]:
     """Return the service's environment: Emporium's broker and key, a database of its own.
 
-    With PostgreSQL configured it gets the database ``emporium_fulfilment`` on the same server
-    (created here if missing), else its SQLite file; ``FULFILMENT_DATABASE_URL`` overrides.
+    With PostgreSQL configured it gets the database ``<Emporium's database>_fulfilment`` on the
+    same server (created here if missing), else its SQLite file; ``FULFILMENT_DATABASE_URL``
+    overrides.
     """
     env = dict(os.environ)
     env.setdefault("FULFILMENT_DEBUG", "1" if settings.DEBUG else "0")
@@ -94,11 +95,13 @@ def fulfilment_env(port: int) -> dict[str, str]:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     if not env.get("FULFILMENT_DATABASE_URL") and settings.DATABASE_URL.startswith("postgres"):
         server = os.environ.get("DATABASE_BOOTSTRAP_URL") or settings.DATABASE_ADMIN_URL
+        # Named after Emporium's own database: two checkouts on one server keep theirs apart.
+        name = f"{settings.DATABASES['default']['NAME']}_fulfilment"
         try:
-            env["FULFILMENT_DATABASE_URL"] = ensure_database(server, "emporium_fulfilment")
+            env["FULFILMENT_DATABASE_URL"] = ensure_database(server, name)
         except Exception as error:  # said plainly, with the way out
             raise CommandError(
-                f"could not create the fulfilment service's database emporium_fulfilment "
+                f"could not create the fulfilment service's database {name} "
                 f"({error}); create it, or set FULFILMENT_DATABASE_URL"
             ) from error
     return env
@@ -134,9 +137,10 @@ class Command(BaseCommand):
                 f"port {port} is already in use by another server; set PORT to a free one, "
                 f"for example PORT={port + 1} make run"
             )
+        # The service first: if it cannot start, nothing else is left running.
+        fulfilment = self._start_fulfilment(port)
         server = self._start(["runserver", f"0.0.0.0:{port}"])
         children = {"runserver": server}
-        fulfilment = self._start_fulfilment(port)
         if fulfilment is not None:
             children["fulfilment"] = fulfilment
         if settings.CELERY_BROKER_URL:
@@ -176,7 +180,9 @@ class Command(BaseCommand):
             )
         env = fulfilment_env(port)
         manage = [str(FULFILMENT_PYTHON), str(FULFILMENT / "manage.py")]
-        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
+        migrated = subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env)  # noqa: S603
+        if migrated.returncode != 0:
+            raise CommandError("the fulfilment service's migrations failed (see above)")
         return subprocess.Popen([*manage, "serve", "--port", str(service_port)], env=env)  # noqa: S603
 
     @staticmethod
