@@ -39,7 +39,7 @@ class RelayLoop:
         outcome = relay_batch(self.publisher)
         if outcome.failed:
             self.wait = min(MAX_RELAY_BACKOFF, self.wait * 2)
-        elif outcome.published:
+        elif outcome.published or outcome.given_up:
             # More may be waiting right behind a full batch.
             self.wait = self.poll
             return 0.0

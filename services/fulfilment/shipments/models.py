@@ -112,13 +112,18 @@ class OutboxMessage(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    #: When the receiver refused the row for good (``last_error`` says why); the relay leaves it
+    #: until an operator sends it again (``manage.py resend_outbox``).
+    failed_at = models.DateTimeField(null=True, blank=True)
+    #: Until when a relay holds the row while it sends it; other relays skip it until then.
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["created_at"],
-                condition=Q(published_at__isnull=True),
-                name="outbox_unpublished",
+                condition=Q(published_at__isnull=True, failed_at__isnull=True),
+                name="outbox_pending",
             ),
         ]
 

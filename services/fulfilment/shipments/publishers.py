@@ -22,6 +22,21 @@ class PublishFailed(RuntimeError):
     """The receiver did not take the envelope; the outbox row stays to be sent again."""
 
 
+class PublishRefused(PublishFailed):
+    """The receiver refused this envelope for good: sending it again gets the same answer."""
+
+
+#: 4xx answers that are about the moment, not the envelope: sending again may succeed. 401 is
+#: there too: Emporium answers it to a wrong key or a skewed clock, which refuses every envelope
+#: until the configuration is fixed, never one envelope for good.
+RETRYABLE_CLIENT_ERRORS = frozenset({401, 408, 429})
+
+
+def refused_for_good(status: int) -> bool:
+    """Return whether an HTTP status refuses the envelope itself (a 4xx but 401, 408, 429)."""
+    return 400 <= status < 500 and status not in RETRYABLE_CLIENT_ERRORS
+
+
 class Publisher(Protocol):
     """Hands envelopes on; ``publish`` returns only once the receiver has taken the envelope."""
 
@@ -40,7 +55,7 @@ class BrokerPublisher:
     def __init__(self, url: str, connect_timeout: float = 5.0, confirm_timeout: float = 10.0):
         self.url = url
         self.connect_timeout = connect_timeout
-        # A broker that never confirms fails the publish instead of holding the relay's locks.
+        # A broker that never confirms fails the publish instead of holding the relay's claim.
         self.confirm_timeout = confirm_timeout
         self._connection: Connection | None = None
         self._producer: Producer | None = None
@@ -106,7 +121,11 @@ class HttpPublisher:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def publish(self, envelope: Envelope) -> None:
-        """POST the envelope; raise PublishFailed unless Emporium answers 2xx within the timeout."""
+        """POST the envelope; raise PublishFailed unless Emporium answers 2xx within the timeout.
+
+        PublishRefused (a PublishFailed) when the answer refuses the envelope itself: a 4xx other
+        than 401, 408 and 429 (a suspended or unknown tenant, a payload Emporium cannot apply).
+        """
         body = envelope.to_json()
         headers = {"Content-Type": "application/json"}
         headers.update(signed_headers(self.key, "POST", self._signed_path, envelope.tenant, body))
@@ -116,7 +135,8 @@ class HttpPublisher:
                 response.read()
         except urllib.error.HTTPError as error:
             detail = error.read(500).decode("utf-8", "replace")
-            raise PublishFailed(f"{self.url} answered {error.code}: {detail}") from error
+            failure = PublishRefused if refused_for_good(error.code) else PublishFailed
+            raise failure(f"{self.url} answered {error.code}: {detail}") from error
         except (urllib.error.URLError, OSError) as error:
             raise PublishFailed(f"{self.url} unreachable: {error}") from error
 

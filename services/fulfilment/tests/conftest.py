@@ -115,6 +115,8 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     #: Statuses to answer, in turn; 204 once they run out.
     statuses: list[int] = field(default_factory=list)
+    #: Tenants whose every envelope is refused, with the status (before ``statuses``).
+    refused_tenants: dict[str, int] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -126,7 +128,8 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             state.requests.append(Received(self.path, dict(self.headers.items()), body))
-            status = state.statuses.pop(0) if state.statuses else 204
+            refused = state.refused_tenants.get(self.headers.get("X-Tenant", ""))
+            status = refused or (state.statuses.pop(0) if state.statuses else 204)
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
