@@ -81,6 +81,21 @@ FULFILMENT_PORT = int(os.environ.get("FULFILMENT_PORT", "8100"))
 # Seconds between two passes of the shipper and of the relay.
 FULFILMENT_POLL_SECONDS = float(os.environ.get("FULFILMENT_POLL_SECONDS", "0.5"))
 
+
+def _hours(name: str, default: str) -> float:
+    value = float(os.environ.get(name, "").strip() or default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} is a number of hours above 0, not {value}")
+    return value
+
+
+# How long published outbox rows are kept (unsent and given-up rows are never pruned).
+FULFILMENT_OUTBOX_RETENTION_HOURS = _hours("FULFILMENT_OUTBOX_RETENTION_HOURS", "168")
+# How long inbox rows are kept. An inbox row is what makes a redelivery a duplicate, so it must
+# outlive any redelivery: a message requeued or left in fulfilment.dead and shovelled back, a
+# push Emporium retries, a claim that expired. Pruned earlier, a late copy would be applied twice.
+FULFILMENT_INBOX_RETENTION_HOURS = _hours("FULFILMENT_INBOX_RETENTION_HOURS", "720")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

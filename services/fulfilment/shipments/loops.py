@@ -1,4 +1,7 @@
-"""The background loops, each a thread: the broker consumer, the shipper and the relay."""
+"""The background loops, each a thread: the broker consumer, the shipper and the relay.
+
+The shipper's thread also prunes the outbox and the inbox, at most once an hour.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from django.db import close_old_connections, connections
 
 from shipments.carrier import deliver_due, ship_due
 from shipments.consumer import EventConsumer
+from shipments.pruning import PeriodicPrune
 from shipments.publishers import Publisher, default_publisher
 from shipments.relay import relay_batch
 
@@ -24,6 +28,18 @@ def shipper_pass() -> None:
     """Ship what is due and deliver what has arrived."""
     ship_due()
     deliver_due()
+
+
+class ShipperLoop:
+    """Shipper passes; between them, a prune whenever an hour has gone by since the last."""
+
+    def __init__(self, pruner: PeriodicPrune | None = None):
+        self.pruner = pruner or PeriodicPrune()
+
+    def run_pass(self) -> None:
+        """Ship and deliver, then prune if it is time (the pruner logs its own failures)."""
+        shipper_pass()
+        self.pruner()
 
 
 class RelayLoop:
@@ -62,7 +78,7 @@ def _repeat(name: str, work: Callable[[], float | None], poll: float, stop: thre
 
 
 class BackgroundLoops:
-    """Start and stop the consumer (with a broker), the shipper and the relay as threads."""
+    """Start and stop the consumer (with a broker), the shipper (and pruning), the relay."""
 
     def __init__(self, publisher: Publisher | None = None, consume: bool | None = None):
         self.stop = threading.Event()
@@ -74,8 +90,9 @@ class BackgroundLoops:
     def start(self) -> None:
         """Start the threads."""
         relay = RelayLoop(self.publisher, self.poll)
+        shipper = ShipperLoop()
         targets: dict[str, Callable[[], None]] = {
-            "shipper": lambda: _repeat("shipper", shipper_pass, self.poll, self.stop),
+            "shipper": lambda: _repeat("shipper", shipper.run_pass, self.poll, self.stop),
             "relay": lambda: _repeat("relay", relay.run_pass, self.poll, self.stop),
         }
         if self.consume:

@@ -92,7 +92,11 @@ class InboxMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["consumer", "event_id"], name="inbox_consumer_event"),
         ]
-        indexes = [models.Index(fields=["tenant"], name="inbox_tenant")]
+        indexes = [
+            models.Index(fields=["tenant"], name="inbox_tenant"),
+            # For pruning (shipments.pruning): the oldest rows first, without a scan.
+            models.Index(fields=["received_at"], name="inbox_received"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.consumer}: {self.event_type} {self.event_id}"
@@ -124,6 +128,12 @@ class OutboxMessage(models.Model):
                 fields=["created_at"],
                 condition=Q(published_at__isnull=True, failed_at__isnull=True),
                 name="outbox_pending",
+            ),
+            # For pruning (shipments.pruning): only the sent rows.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(published_at__isnull=False),
+                name="outbox_published",
             ),
         ]
 
