@@ -161,6 +161,15 @@ def clone_database(
         )
 
 
+def ensure_database(bootstrap: PgTarget, name: str) -> PgTarget:
+    """Create database ``name`` (owned by ``bootstrap``'s role) if missing; return it."""
+    with psycopg.connect(bootstrap.with_database("postgres").conninfo, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            logger.info("created database %s", name)
+    return bootstrap.with_database(name)
+
+
 def drop_database(bootstrap: PgTarget, name: str) -> None:
     """Drop database ``name`` if it exists, disconnecting its sessions."""
     with psycopg.connect(bootstrap.with_database("postgres").conninfo, autocommit=True) as conn:

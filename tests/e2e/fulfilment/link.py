@@ -42,7 +42,7 @@ from django.conf import settings
 from kombu import Connection
 from kombu.exceptions import OperationalError
 
-from emporium.infrastructure.db.provisioning import PgTarget, drop_database
+from emporium.infrastructure.db.provisioning import PgTarget, drop_database, ensure_database
 from emporium.infrastructure.management.commands import serve
 from tests.faults import processes
 
@@ -139,11 +139,12 @@ def service_database() -> Iterator[str]:
     server = os.environ.get("DATABASE_BOOTSTRAP_URL") or settings.DATABASE_ADMIN_URL
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"fulfilment_e2e_{worker}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    url = serve.ensure_database(server, name)
+    target = PgTarget.parse(server)
+    url = ensure_database(target, name).url
     try:
         yield url
     finally:
-        drop_database(PgTarget.parse(server), name)
+        drop_database(target, name)
 
 
 def tail(path: Path, lines: int = 40) -> str:

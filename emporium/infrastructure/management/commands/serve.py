@@ -17,11 +17,11 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from emporium.infrastructure.db.provisioning import PgTarget, ensure_database
 from emporium.infrastructure.management.stopping import stop_on_signals
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -98,27 +98,13 @@ def fulfilment_env(port: int) -> dict[str, str]:
         # Named after Emporium's own database: two checkouts on one server keep theirs apart.
         name = f"{settings.DATABASES['default']['NAME']}_fulfilment"
         try:
-            env["FULFILMENT_DATABASE_URL"] = ensure_database(server, name)
+            env["FULFILMENT_DATABASE_URL"] = ensure_database(PgTarget.parse(server), name).url
         except Exception as error:  # said plainly, with the way out
             raise CommandError(
                 f"could not create the fulfilment service's database {name} "
                 f"({error}); create it, or set FULFILMENT_DATABASE_URL"
             ) from error
     return env
-
-
-def ensure_database(server_url: str, name: str) -> str:
-    """Create database ``name`` on ``server_url``'s server if missing; return its URL."""
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
 
 
 class Command(BaseCommand):
