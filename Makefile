@@ -30,8 +30,11 @@ $(STAMP): pyproject.toml
 # code and no dependency with Emporium, and `make run` starts it from there.
 FULFILMENT := services/fulfilment
 
-install: $(STAMP) ## Create .venv (and the fulfilment service's) with the pinned dependencies
+install: $(STAMP) ## Create .venv (and the fulfilment service's) with the pinned dependencies, and Debian's chromium
 	@$(MAKE) --no-print-directory -C $(FULFILMENT) install
+	@# The browser tests drive Debian's chromium with the Playwright of the dev extras; without
+	@# apt or a network this says so loudly and those tests skip (never `playwright install`).
+	@bash scripts/install_browser.sh $(PY)
 
 run: install ## Migrate, seed demo data and serve on http://localhost:8000, or on PORT (SQLite unless URLs are set)
 	$(PY) manage.py setup_database
