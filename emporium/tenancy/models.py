@@ -46,6 +46,7 @@ class TenantSettings(TenantOwnedModel):
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=DEFAULT_TAX_RATE)
     payment_methods = models.JSONField(default=default_payment_methods)
     webhook_secret = models.CharField(max_length=128)
+    time_zone = models.CharField(max_length=64, default="UTC")  # IANA name: reports' days
 
     class Meta:
         verbose_name_plural = "tenant settings"

@@ -22,6 +22,14 @@ def shop_terms() -> tuple[str, Decimal]:
     return str(currency), Decimal(tax_rate)
 
 
+def shop_time_zone() -> str:
+    """Return the current tenant's IANA time zone, in which its reports' days fall."""
+    from emporium.tenancy.models import TenantSettings  # late: models import this module
+
+    zone: str = TenantSettings.objects.values_list("time_zone", flat=True).get()
+    return zone
+
+
 def enabled_payment_methods() -> list[str]:
     """Return the payment methods the current tenant accepts, from its settings."""
     from emporium.tenancy.models import TenantSettings  # late: models import this module
@@ -72,5 +80,6 @@ __all__ = [
     "shop_currency",
     "shop_name",
     "shop_terms",
+    "shop_time_zone",
     "webhook_secret",
 ]

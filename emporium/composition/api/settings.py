@@ -51,6 +51,10 @@ class SettingsView(TenantAPIView):
         payment_methods = serializers.ListField(
             child=serializers.ChoiceField(choices=[]), allow_empty=False, max_length=20
         )
+        time_zone = serializers.CharField(
+            max_length=64,
+            help_text="IANA time zone of the shop's reports (days and hours), e.g. Europe/Berlin.",
+        )
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -67,6 +71,7 @@ class SettingsView(TenantAPIView):
                     "currency": tenant.settings.currency,
                     "tax_rate": tenant.settings.tax_rate,
                     "payment_methods": list(tenant.settings.payment_methods),
+                    "time_zone": tenant.settings.time_zone,
                 }
             ).data
         )
@@ -92,5 +97,6 @@ class SettingsView(TenantAPIView):
             currency=values.get("currency"),
             tax_rate=values.get("tax_rate"),
             payment_methods=tuple(dict.fromkeys(methods)) if methods is not None else None,
+            time_zone=values.get("time_zone"),
         )
         return Response(self._body(bootstrap.change_settings(cmd, currency_in_use)))

@@ -31,6 +31,7 @@ def to_domain(row: TenantRow, settings: SettingsRow) -> Tenant:
             tax_rate=Decimal(settings.tax_rate),
             payment_methods=tuple(settings.payment_methods),
             webhook_secret=settings.webhook_secret,
+            time_zone=settings.time_zone,
         ),
     )
 
@@ -43,6 +44,7 @@ def settings_row(tenant: Tenant) -> SettingsRow:
         tax_rate=tenant.settings.tax_rate,
         payment_methods=list(tenant.settings.payment_methods),
         webhook_secret=tenant.settings.webhook_secret,
+        time_zone=tenant.settings.time_zone,
     )
 
 

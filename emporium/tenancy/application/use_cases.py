@@ -89,6 +89,7 @@ class ChangeSettings:
     currency: str | None = None
     tax_rate: Decimal | None = None
     payment_methods: tuple[str, ...] | None = None
+    time_zone: str | None = None
 
 
 def change_settings(
@@ -122,6 +123,7 @@ def change_settings(
                 "currency": cmd.currency,
                 "tax_rate": cmd.tax_rate,
                 "payment_methods": cmd.payment_methods,
+                "time_zone": cmd.time_zone,
             }.items()
             if value is not None
         }

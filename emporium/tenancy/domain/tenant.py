@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID, uuid4
+from zoneinfo import available_timezones
 
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
@@ -24,6 +25,22 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 RESERVED_SLUGS = frozenset({"www", "admin", "api", "static", "media", "platform", "localhost"})
 DEFAULT_TAX_RATE = Decimal("8.00")
 DEFAULT_PAYMENT_METHODS = ("card",)
+DEFAULT_TIME_ZONE = "UTC"
+
+
+def valid_time_zone(name: str) -> bool:
+    """Return whether ``name`` is an IANA time zone this machine knows (e.g. "Europe/Berlin")."""
+    return name in _time_zones()
+
+
+def _time_zones() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = frozenset(available_timezones())
+    return _ZONES
+
+
+_ZONES: frozenset[str] | None = None
 
 
 class TenantStatus(StrEnum):
@@ -49,8 +66,15 @@ class TenantSettings:
     tax_rate: Decimal = DEFAULT_TAX_RATE  # percent, e.g. Decimal("8.00")
     payment_methods: tuple[str, ...] = DEFAULT_PAYMENT_METHODS
     webhook_secret: str = ""
+    # The reports' days and hours are the shop's own (IANA name); stored instants stay UTC.
+    time_zone: str = DEFAULT_TIME_ZONE
 
     def __post_init__(self) -> None:
+        if not valid_time_zone(self.time_zone):
+            raise InvalidInput(
+                f"Unknown time zone {self.time_zone!r}.",
+                errors={"time_zone": ["An IANA time zone such as Europe/Berlin."]},
+            )
         try:
             minor_digits(self.currency)
         except UnknownCurrency as exc:

@@ -48,6 +48,7 @@ def test_owner_reads_the_settings(tokens) -> None:
         "currency": "USD",
         "tax_rate": "8.00",
         "payment_methods": ["card"],
+        "time_zone": "UTC",
     }
 
 
@@ -64,6 +65,7 @@ def test_owner_changes_the_settings_and_other_tenants_keep_theirs(tokens) -> Non
         "currency": "EUR",
         "tax_rate": "19.00",
         "payment_methods": ["card"],
+        "time_zone": "UTC",
     }
     assert call("get", tokens["owner@acme.example"]).json()["tax_rate"] == "19.00"
     assert call("get", tokens["owner@globex.example"], host="globex.localhost").json() == {
@@ -71,6 +73,7 @@ def test_owner_changes_the_settings_and_other_tenants_keep_theirs(tokens) -> Non
         "currency": "USD",
         "tax_rate": "8.00",
         "payment_methods": ["card"],
+        "time_zone": "UTC",
     }
 
 
@@ -94,6 +97,8 @@ def test_anonymous_is_401_and_another_tenants_owner_is_401(tokens) -> None:
         ({"payment_methods": []}, "payment_methods"),
         ({"payment_methods": ["bitcoin"]}, "payment_methods.0"),
         ({"name": ""}, "name"),
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+        ({"time_zone": "x" * 65}, "time_zone"),
     ],
 )
 def test_invalid_changes_are_400_and_change_nothing(tokens, body, field) -> None:
@@ -105,6 +110,16 @@ def test_invalid_changes_are_400_and_change_nothing(tokens, body, field) -> None
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert call("get", tokens["owner@acme.example"]).json()["name"] == "Acme Inc."
+
+
+def test_owner_sets_the_time_zone_of_the_reports(tokens) -> None:
+    response = call("patch", tokens["owner@acme.example"], body={"time_zone": "Asia/Kolkata"})
+
+    assert response.status_code == 200
+    assert response.json()["time_zone"] == "Asia/Kolkata"
+    assert call("get", tokens["owner@acme.example"]).json()["time_zone"] == "Asia/Kolkata"
+    globex = call("get", tokens["owner@globex.example"], host="globex.localhost").json()
+    assert globex["time_zone"] == "UTC"
 
 
 def test_webhook_secret_is_never_shown(tokens) -> None:
@@ -136,6 +151,7 @@ def test_the_currency_is_fixed_once_a_product_or_an_order_is_priced_in_it(
         "currency": "USD",
         "tax_rate": "8.00",
         "payment_methods": ["card"],
+        "time_zone": "UTC",
     }
     # The same currency again is no change, and the rest of the body still applies.
     same = call("patch", owner, body={"currency": "USD", "tax_rate": "10.00"})

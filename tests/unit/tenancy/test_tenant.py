@@ -57,3 +57,16 @@ def test_tax_rate_is_a_percentage(rate: Decimal) -> None:
 def test_currency_must_be_known() -> None:
     with pytest.raises(InvalidInput):
         TenantSettings(currency="usd")
+
+
+def test_settings_default_to_utc_and_take_an_iana_time_zone() -> None:
+    assert TenantSettings().time_zone == "UTC"
+    assert TenantSettings(time_zone="Asia/Kathmandu").time_zone == "Asia/Kathmandu"
+
+
+@pytest.mark.parametrize("zone", ["", "Mars/Olympus_Mons", "europe/berlin", "+02:00"])
+def test_settings_refuse_a_time_zone_that_is_no_iana_name(zone: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        TenantSettings(time_zone=zone)
+
+    assert raised.value.errors == {"time_zone": ["An IANA time zone such as Europe/Berlin."]}
