@@ -3,6 +3,9 @@
 Roles (SYSTEM.md): the *owner* (``DATABASE_ADMIN_URL``) owns the database and its tables, runs
 migrations and the few cross-tenant processes, and bypasses Row-Level Security; the
 *application* role (``DATABASE_URL``) is not a superuser, owns nothing and cannot bypass RLS.
+The extensions the queries use (``EXTENSIONS``) are created here too, by the bootstrap role,
+as the owner that runs the migrations may not be allowed to; test databases are copies of this
+one and have them as well.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import psycopg
 from psycopg import sql
 
 logger = logging.getLogger(__name__)
+
+#: PostgreSQL extensions the application's queries need (``unaccent``: ``db.lookups``).
+EXTENSIONS = ("unaccent",)
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,7 @@ def _ensure_role(cur: psycopg.Cursor, role: str, password: str | None, attribute
 
 
 def ensure_roles_and_database(bootstrap: PgTarget, owner: PgTarget, app: PgTarget) -> None:
-    """Create (or correct) both roles and the database, connected as a role-creating role."""
+    """Create (or correct) both roles, the database and its extensions, as a role-creating role."""
     if owner.database != app.database:
         raise ValueError("DATABASE_URL and DATABASE_ADMIN_URL must name the same database")
     if owner.user == app.user:
@@ -94,6 +100,14 @@ def ensure_roles_and_database(bootstrap: PgTarget, owner: PgTarget, app: PgTarge
                 sql.Identifier(owner.database), sql.Identifier(app.user)
             )
         )
+    ensure_extensions(bootstrap.with_database(owner.database))
+
+
+def ensure_extensions(target: PgTarget) -> None:
+    """Create the ``EXTENSIONS`` missing in ``target``'s database, connected as its role."""
+    with psycopg.connect(target.conninfo, autocommit=True) as conn:
+        for name in EXTENSIONS:
+            conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(name)))
 
 
 def grant_application_privileges(owner: PgTarget, app: PgTarget, *, allow_truncate: bool) -> None:
