@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "tests.testapps.tenant_probe",
     "tests.testapps.money_probe",
     "tests.testapps.event_probe",
+    "tests.testapps.expression_probe",
 ]
 
 # Argon2 is deliberately slow; one identity test proves production uses it.

@@ -12,7 +12,19 @@ connection (Django stores datetimes there as UTC text); ``Percentile`` refuses S
   ``MixedCurrencies`` when its row is read, instead of adding them.
 - ``Percentile(expr, fraction)``, ``Median(expr)``: PostgreSQL's ``percentile_cont`` (a
   ``Decimal``) or ``percentile_disc`` (a value of the column).
-- ``RunningTotal``, ``MovingAverage``, ``Change``: ``Window`` expressions over an ordering.
+- ``RunningTotal``, ``MovingAverage``, ``Change``: ``Window`` expressions over an ordering,
+  on rows or on a group's aggregates. A daily series in a shop's zone groups by the day number
+  too and orders the windows by it::
+
+      Payment.objects.values(
+          day=LocalDate("paid_at", zone), day_number=LocalDayNumber("paid_at", zone)
+      ).annotate(
+          total=Sum("paid_minor"),
+          week=MovingAverage("total", order_by="day_number"),
+          change=Change("total", order_by="day_number"),
+      ).order_by("day")
+
+  Ranks are Django's own: ``Window(Rank(), order_by=F("total").desc())``.
 """
 
 from __future__ import annotations
