@@ -56,6 +56,7 @@ def product_names(product_ids: Iterable[UUID]) -> dict[UUID, str]:
 
 def products_named(text: str) -> dict[UUID, str]:
     """Return the id and name of the current tenant's products whose name contains ``text``
-    (any case; every product for ""), whatever their status, in one query, by name."""
-    found = rows.Product.objects.filter(name__icontains=text.strip()).order_by("name")
+    (any case, any accents; every product for ""), whatever their status, in one query, by
+    name."""
+    found = rows.Product.objects.filter(name__unaccent__icontains=text.strip()).order_by("name")
     return dict(found.values_list("id", "name"))

@@ -86,7 +86,10 @@ def products(
     if category_ids is not None:
         found = found.filter(category_id__in=list(category_ids))
     if text:
-        found = found.filter(Q(name__icontains=text) | Q(description__icontains=text))
+        # Any case and any accents: "creme brulee" and "CRÈME" find "Crème Brûlée".
+        found = found.filter(
+            Q(name__unaccent__icontains=text) | Q(description__unaccent__icontains=text)
+        )
     return found.order_by("name", "id")
 
 

@@ -36,7 +36,12 @@ from emporium.infrastructure.http.pagination import ByNamePagination
 from emporium.tenancy.public import shop_currency
 
 LIST_PARAMETERS = [
-    OpenApiParameter("q", str, description="Text in the name or description, any case."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Text in the name or description, any case and any accents "
+        '("creme brulee" finds "Crème Brûlée").',
+    ),
     OpenApiParameter(
         "category", OpenApiTypes.UUID, description="This category and those below it."
     ),
