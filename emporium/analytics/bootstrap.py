@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
+from emporium.analytics.adapters import dashboard_queries
+from emporium.analytics.adapters.dashboard_store import DASHBOARD
 from emporium.analytics.adapters.projections import PROJECTIONS
 from emporium.analytics.adapters.store import (
     CUSTOMER_SUMMARY,
     DjangoCustomerSummaryStore,
     DjangoSalesStore,
 )
+from emporium.analytics.application import dashboard as dashboards
 from emporium.analytics.application import reports
 from emporium.analytics.domain.customers import CustomerSummary
+from emporium.analytics.domain.dashboard import Activity, LocalPeriod, PeriodFigures, ProductRank
 from emporium.analytics.domain.report import SalesReport
+from emporium.infrastructure.http.fields import timestamp
 from emporium.infrastructure.messaging.inbox import consumer_registry
 from emporium.infrastructure.projections import runner
+from emporium.inventory.public import products_out_of_stock
 from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.ordering.public import order_event_source
 from emporium.shared_kernel.events import EventEnvelope
-from emporium.tenancy.public import active_tenants, shop_currency
+from emporium.shared_kernel.money import Money
+from emporium.tenancy.public import active_tenants, shop_currency, shop_time_zone
 
 #: The consumer that keeps every projection current from the event store.
 CONSUMER = "projections"
@@ -93,3 +104,61 @@ def customer_summary(customer_id: str) -> SummaryRead:
     head = order_event_source().head()
     caught_up = runner.wait_for(CUSTOMER_SUMMARY, head, settings.EMPORIUM_PROJECTION_WAIT_SECONDS)
     return SummaryRead(DjangoCustomerSummaryStore().summary(customer_id), not caught_up)
+
+
+#: What an order event is called in the dashboard's activity feed, and where its amount is.
+ACTIVITY = {
+    "ordering.order_placed": ("placed", "total"),
+    "ordering.order_paid": ("paid", "total"),
+    "ordering.order_refunded": ("refunded", "amount"),
+    "ordering.order_cancelled": ("cancelled", "total"),
+}
+
+
+class DjangoDashboardReads:
+    """Implement ``DashboardReads`` on the projections, inventory and the order event store."""
+
+    def period_figures(
+        self, period: LocalPeriod, shop_currency: str
+    ) -> tuple[PeriodFigures, PeriodFigures]:
+        return dashboard_queries.period_figures(period, shop_currency)
+
+    def top_products(self, period: LocalPeriod, *, by: str, limit: int) -> list[ProductRank]:
+        return dashboard_queries.top_products(period, by=by, limit=limit)
+
+    def status_counts(self) -> dict[str, int]:
+        return dashboard_queries.status_counts()
+
+    def out_of_stock(self) -> int:
+        return products_out_of_stock()
+
+    def activity(self, limit: int) -> Sequence[Activity]:
+        latest = order_event_source().latest(sorted(ACTIVITY), limit)
+        found = []
+        for envelope in latest:
+            kind, field = ACTIVITY[envelope.type]
+            amount = Money.from_dict(envelope.payload[field])
+            found.append(
+                Activity(
+                    kind, envelope.aggregate_id, envelope.occurred_at, amount.minor, amount.currency
+                )
+            )
+        return found
+
+
+def dashboard(start: str | None, end: str | None, rank_by: str | None = None) -> dict[str, Any]:
+    """Return the current tenant's dashboard as the API shows it, once the projection has
+    every event committed before this read (waiting up to EMPORIUM_PROJECTION_WAIT_SECONDS)."""
+    head = order_event_source().head()
+    runner.wait_for(DASHBOARD, head, settings.EMPORIUM_PROJECTION_WAIT_SECONDS)
+    zone = shop_time_zone()
+    return dashboards.dashboard(
+        start,
+        end,
+        today=datetime.now(ZoneInfo(zone)).date(),
+        time_zone=zone,
+        shop_currency=shop_currency(),
+        reads=DjangoDashboardReads(),
+        instant=timestamp,
+        rank_by=rank_by,
+    )

@@ -159,3 +159,118 @@ class ProductSales(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"sales of product {self.product_id} on {self.day}"
+
+
+# --- the dashboard projection (ADR 0020) -------------------------------------------------------
+
+
+class SalesBucket(TenantOwnedModel):
+    """Sales of one UTC quarter-hour in one currency, summed into the shop's local days.
+
+    Quarter-hours because every time zone's offset is a multiple of 15 minutes: any shop's
+    local days and hours are whole sets of buckets, and a new time zone needs no rebuild.
+    ``orders`` and ``paid_minor`` count orders paid in the bucket; ``refunds_minor`` refunds
+    made in it; the status columns count the orders placed in it by their status now.
+    """
+
+    generation = models.PositiveIntegerField(default=1)
+    start = models.DateTimeField()
+    currency = models.CharField(max_length=3)
+    orders = models.IntegerField(default=0)
+    paid_minor = models.BigIntegerField(default=0)
+    refunds_minor = models.BigIntegerField(default=0)
+    new_customers = models.IntegerField(default=0)
+    returning_customers = models.IntegerField(default=0)
+    confirmed = models.IntegerField(default=0)
+    paid = models.IntegerField(default=0)
+    fulfilled = models.IntegerField(default=0)
+    cancelled = models.IntegerField(default=0)
+    refunded = models.IntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "start", "currency"], name="analytics_sales_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sales of the quarter-hour from {self.start} in {self.currency}"
+
+
+class OrderValueCount(TenantOwnedModel):
+    """How many orders paid on one UTC day had a total in one value bucket (for the median)."""
+
+    generation = models.PositiveIntegerField(default=1)
+    day = models.DateField()
+    currency = models.CharField(max_length=3)
+    bucket = models.IntegerField()  # domain.dashboard.value_bucket
+    orders = models.IntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "day", "currency", "bucket"],
+                name="analytics_order_value",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.orders} orders of value bucket {self.bucket} on {self.day}"
+
+
+class DashboardOrder(TenantOwnedModel):
+    """What the dashboard keeps of one order: where it was placed, and its status now."""
+
+    generation = models.PositiveIntegerField(default=1)
+    order_id = models.UUIDField()
+    placed_at = models.DateTimeField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=16)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "order_id"], name="analytics_dashboard_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"dashboard's order {self.order_id}"
+
+
+class DashboardCustomer(TenantOwnedModel):
+    """When a customer first paid, and the last UTC day they paid on (new or returning)."""
+
+    generation = models.PositiveIntegerField(default=1)
+    customer_id = models.UUIDField()
+    first_paid_at = models.DateTimeField()
+    last_paid_day = models.DateField()
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "customer_id"], name="analytics_dashboard_customer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"dashboard's customer {self.customer_id}"
+
+
+class OrderStatusCount(TenantOwnedModel):
+    """How many of the shop's orders are in one status now (the to-do counters)."""
+
+    generation = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=16)
+    orders = models.IntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "status"], name="analytics_status_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.orders} orders {self.status}"

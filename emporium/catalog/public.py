@@ -9,6 +9,7 @@ from emporium.catalog.adapters.offers import (
     product_names,
     product_status,
     products_named,
+    published_product_ids,
 )
 from emporium.catalog.domain.events import (
     ProductArchived,
@@ -31,4 +32,5 @@ __all__ = [
     "product_names",
     "product_status",
     "products_named",
+    "published_product_ids",
 ]

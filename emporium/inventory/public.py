@@ -4,7 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from emporium.catalog.public import published_product_ids
 from emporium.inventory import bootstrap
+from emporium.inventory.adapters.queries import out_of_stock
 from emporium.inventory.application.end_reservations import (
     CommitReservations,
     ReleaseReservations,
@@ -18,6 +20,11 @@ def reserve_for_order(
 ) -> None:
     """Hold stock for an order of the current tenant, in the caller's transaction."""
     bootstrap.reserve_stock(ReserveStock(order_id, lines, expires_at))
+
+
+def products_out_of_stock() -> int:
+    """Return how many of the current tenant's published products have nothing available."""
+    return out_of_stock(published_product_ids())
 
 
 def release_for_order(order_id: UUID) -> None:
@@ -35,4 +42,10 @@ def return_for_order(order_id: UUID, lines: Sequence[tuple[UUID, int]]) -> None:
     bootstrap.return_stock(ReturnStock(order_id, lines))
 
 
-__all__ = ["commit_for_order", "release_for_order", "reserve_for_order", "return_for_order"]
+__all__ = [
+    "commit_for_order",
+    "products_out_of_stock",
+    "release_for_order",
+    "reserve_for_order",
+    "return_for_order",
+]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from emporium.analytics.adapters.dashboard_store import DASHBOARD, DjangoDashboardStore
 from emporium.analytics.adapters.store import (
     CUSTOMER_SUMMARY,
     PRODUCT_SALES,
@@ -14,7 +15,7 @@ from emporium.analytics.adapters.store import (
     DjangoProductSalesStore,
     DjangoSalesStore,
 )
-from emporium.analytics.application import projections
+from emporium.analytics.application import dashboard_projection, projections
 from emporium.infrastructure.projections.ports import PositionedEvent
 
 
@@ -50,4 +51,16 @@ PRODUCT_SALES_PROJECTION = StoreProjection(
     DjangoProductSalesStore,
 )
 
-PROJECTIONS = (SALES_PROJECTION, CUSTOMER_SUMMARY_PROJECTION, PRODUCT_SALES_PROJECTION)
+DASHBOARD_PROJECTION = StoreProjection(
+    DASHBOARD,
+    dashboard_projection.DASHBOARD_EVENTS,
+    dashboard_projection.apply_dashboard,
+    DjangoDashboardStore,
+)
+
+PROJECTIONS = (
+    SALES_PROJECTION,
+    CUSTOMER_SUMMARY_PROJECTION,
+    PRODUCT_SALES_PROJECTION,
+    DASHBOARD_PROJECTION,
+)

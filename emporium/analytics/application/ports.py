@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from emporium.analytics.domain.customers import CustomerSummary, SummaryDelta
+from emporium.analytics.domain.dashboard import Bucket, TrackedCustomer, TrackedOrder
 from emporium.analytics.domain.facts import DayFigures, OrderFact
 from emporium.analytics.domain.products import ProductDay
 
@@ -72,4 +73,37 @@ class ProductSalesStore(Protocol):
 
     def add_sales(self, deltas: Iterable[ProductDay]) -> None:
         """Add each delta to its product's day."""
+        ...
+
+
+class DashboardStore(Protocol):
+    """The current tenant's dashboard rows (of one generation): buckets, orders, customers."""
+
+    def orders_of(self, order_ids: Collection[str]) -> dict[str, TrackedOrder]:
+        """Return the tracked orders among ``order_ids``."""
+        ...
+
+    def customers_of(self, customer_ids: Collection[str]) -> dict[str, TrackedCustomer]:
+        """Return the tracked customers among ``customer_ids``."""
+        ...
+
+    def save(
+        self,
+        new_orders: Iterable[TrackedOrder],
+        changed_orders: Iterable[TrackedOrder],
+        customers: Iterable[TrackedCustomer],
+    ) -> None:
+        """Store new orders, the status of changed ones, and new or changed customers."""
+        ...
+
+    def add_to_buckets(self, deltas: dict[tuple[datetime, str], Bucket]) -> None:
+        """Add each delta to its (quarter-hour, currency) row."""
+        ...
+
+    def add_order_values(self, deltas: dict[tuple[date, str, int], int]) -> None:
+        """Add counts of paid orders per (UTC day, currency, value bucket)."""
+        ...
+
+    def add_status_counts(self, deltas: dict[str, int]) -> None:
+        """Add to the shop-wide count of orders per status."""
         ...

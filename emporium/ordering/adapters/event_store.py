@@ -125,3 +125,9 @@ class DjangoOrderEventStore:
         tenant = require_tenant().slug
         found = self._events().filter(position__gt=position).order_by("position")[:limit]
         return [PositionedEvent(row.position, to_envelope(row, tenant)) for row in found]
+
+    def latest(self, types: Sequence[str], limit: int) -> list[EventEnvelope]:
+        """Return the current tenant's last ``limit`` events of ``types``, newest first."""
+        tenant = require_tenant().slug
+        found = self._events().filter(type__in=list(types)).order_by("-position")[:limit]
+        return [to_envelope(row, tenant) for row in found]

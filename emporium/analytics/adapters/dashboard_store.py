@@ -1,0 +1,120 @@
+"""The dashboard projection's rows on the ORM: writers of one generation."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import F
+
+from emporium.analytics import models as rows
+from emporium.analytics.adapters.store import _Generation
+from emporium.analytics.domain.dashboard import (
+    STATUSES,
+    Bucket,
+    TrackedCustomer,
+    TrackedOrder,
+)
+
+DASHBOARD = "dashboard"
+
+
+def _increments(bucket: Bucket) -> dict[str, Any]:
+    changes = {
+        "orders": bucket.orders,
+        "paid_minor": bucket.paid_minor,
+        "refunds_minor": bucket.refunds_minor,
+        "new_customers": bucket.new_customers,
+        "returning_customers": bucket.returning_customers,
+        **{status: bucket.statuses.get(status, 0) for status in STATUSES},
+    }
+    return {column: F(column) + n for column, n in changes.items() if n}
+
+
+class DjangoDashboardStore(_Generation):
+    """Implement ``DashboardStore``; call the writers inside the runner's transaction."""
+
+    projection = DASHBOARD
+
+    def orders_of(self, order_ids: Collection[str]) -> dict[str, TrackedOrder]:
+        found = self._rows(rows.DashboardOrder).filter(order_id__in=[UUID(i) for i in order_ids])
+        return {
+            str(row.order_id): TrackedOrder(
+                str(row.order_id), row.placed_at, row.currency, row.status
+            )
+            for row in found
+        }
+
+    def customers_of(self, customer_ids: Collection[str]) -> dict[str, TrackedCustomer]:
+        found = self._rows(rows.DashboardCustomer).filter(
+            customer_id__in=[UUID(i) for i in customer_ids]
+        )
+        return {
+            str(row.customer_id): TrackedCustomer(
+                str(row.customer_id), row.first_paid_at, row.last_paid_day
+            )
+            for row in found
+        }
+
+    def save(
+        self,
+        new_orders: Iterable[TrackedOrder],
+        changed_orders: Iterable[TrackedOrder],
+        customers: Iterable[TrackedCustomer],
+    ) -> None:
+        generation = self._writing()
+        manager = rows.DashboardOrder.objects.db_manager(self.using)
+        manager.bulk_create(
+            rows.DashboardOrder(
+                generation=generation,
+                order_id=UUID(order.order_id),
+                placed_at=order.placed_at,
+                currency=order.currency,
+                status=order.status,
+            )
+            for order in new_orders
+        )
+        for order in changed_orders:
+            self._rows(rows.DashboardOrder).filter(order_id=UUID(order.order_id)).update(
+                status=order.status
+            )
+        for customer in customers:
+            self._rows(rows.DashboardCustomer).update_or_create(
+                generation=generation,
+                customer_id=UUID(customer.customer_id),
+                defaults={
+                    "first_paid_at": customer.first_paid_at,
+                    "last_paid_day": customer.last_paid_day,
+                },
+            )
+
+    def add_to_buckets(self, deltas: dict[tuple[datetime, str], Bucket]) -> None:
+        for (start, currency), bucket in sorted(deltas.items()):
+            changes = _increments(bucket)
+            if changes:
+                self._add(rows.SalesBucket, {"start": start, "currency": currency}, changes)
+
+    def add_order_values(self, deltas: dict[tuple[date, str, int], int]) -> None:
+        for (day, currency, bucket), orders in sorted(deltas.items()):
+            self._add(
+                rows.OrderValueCount,
+                {"day": day, "currency": currency, "bucket": bucket},
+                {"orders": F("orders") + orders},
+            )
+
+    def add_status_counts(self, deltas: dict[str, int]) -> None:
+        for status, orders in sorted(deltas.items()):
+            self._add(rows.OrderStatusCount, {"status": status}, {"orders": F("orders") + orders})
+
+    def drop(self) -> None:
+        """Delete this generation's rows of the current tenant."""
+        for model in (
+            rows.SalesBucket,
+            rows.OrderValueCount,
+            rows.DashboardOrder,
+            rows.DashboardCustomer,
+            rows.OrderStatusCount,
+        ):
+            self._rows(model).delete()
