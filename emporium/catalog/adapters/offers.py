@@ -35,6 +35,15 @@ def has_products() -> bool:
     return rows.Product.objects.exists()
 
 
+def published_product_ids() -> list[UUID]:
+    """Return the ids of the current tenant's products on sale (published)."""
+    return list(
+        rows.Product.objects.filter(status=ProductStatus.PUBLISHED.value).values_list(
+            "id", flat=True
+        )
+    )
+
+
 def product_exists(product_id: UUID) -> bool:
     """Return whether the product exists in the current tenant, whatever its status."""
     return rows.Product.objects.filter(pk=product_id).exists()
