@@ -15,7 +15,7 @@ TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scri
 # the test database would wait for them.
 FAULTS_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_faults)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-fulfilment test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events bench-event-sourcing
+.PHONY: help install run test lint format test-fulfilment test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events bench-event-sourcing bench-dashboard
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -120,6 +120,11 @@ bench-events: install ## Benchmark: relay, consumer and end-to-end throughput of
 		if [ -z "$$DATABASE_URL" ] || [ -z "$$CELERY_BROKER_URL" ]; then \
 			echo "bench-events needs PostgreSQL and RabbitMQ; unreachable: $$EMPORIUM_MISSING_SERVICES" >&2; exit 1; fi; \
 		$(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/events_throughput.py
+
+bench-dashboard: install ## Benchmark: dashboard API latency (p50, p95) for a shop with 1,000,000 orders beside 50 others (PostgreSQL); ARGS="--orders N"
+	@$(BENCH_ENV); if [ -z "$$DATABASE_URL" ]; then \
+		echo "bench-dashboard needs PostgreSQL; unreachable: $$EMPORIUM_MISSING_SERVICES" >&2; exit 1; fi; \
+		$(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/dashboard.py $(ARGS)
 
 bench-event-sourcing: install ## Benchmark: rebuild each projection from 100,000 order events (idle and beside new orders) and verify_orders (PostgreSQL); ARGS="--events N"
 	@$(BENCH_ENV); if [ -z "$$DATABASE_URL" ]; then \

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Max, Q, QuerySet, Sum, Window
-from django.db.models.functions import Rank
+from django.db.models import F, Max, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, Rank
 
 from emporium.analytics import models as rows
 from emporium.analytics.adapters.dashboard_store import DASHBOARD
@@ -28,13 +28,21 @@ from emporium.analytics.domain.dashboard import (
     histogram_median,
 )
 from emporium.infrastructure.db.expressions import LocalDayNumber, MoneySum, MovingAverage
-from emporium.infrastructure.projections.runner import live_generation
+from emporium.infrastructure.projections.models import ProjectionState
 
 EPOCH = date(1970, 1, 1)
 
 
 def _live(model: type[Any], projection: str) -> QuerySet[Any]:
-    found: QuerySet[Any] = model.objects.filter(generation=live_generation(projection))
+    """Return ``model``'s rows of the projection's live generation, read in the same statement.
+
+    The generation is a subquery of the current tenant's state that is not correlated with
+    the row (``runner.live_generation`` is), so PostgreSQL runs it once per statement, not
+    once per row: a 90-day read scans about 18,000 bucket rows.
+    """
+    states = ProjectionState.objects.filter(name=projection).values("generation")[:1]
+    live = Coalesce(Subquery(states), Value(1))
+    found: QuerySet[Any] = model.objects.filter(generation=live)
     return found
 
 
@@ -63,23 +71,20 @@ def _in(period: LocalPeriod) -> Q:
 def daily_series(span: _Span) -> dict[tuple[str, date], tuple[int, int, int]]:
     """Return (net minor, orders, 7-day moving average of net minor) per (currency, local day).
 
-    Windows over the bucket rows: each row sees its day's sums (partition by day number) and
-    the sums of the 7 days ending with its day (a RANGE frame over the day number, so a day
-    without a row counts as zero); DISTINCT keeps one row per day.
+    The buckets are summed per local day in SQL; the moving average is a window over those
+    sums, its RANGE frame over the day number counting a day without a row as zero.
     """
-    zone = span.current.time_zone
-    day = LocalDayNumber("start", zone)
     net = F("paid_minor") - F("refunds_minor")
     found = (
         span.buckets()
-        .annotate(day=day)
+        .values("currency", day=LocalDayNumber("start", span.current.time_zone))
         .annotate(
-            day_net=Window(Sum(net), partition_by=[F("currency"), F("day")]),
-            day_orders=Window(Sum("orders"), partition_by=[F("currency"), F("day")]),
-            average=MovingAverage(net, order_by=F("day").asc(), partition_by=[F("currency")]),
+            day_net=Sum(net),
+            day_orders=Sum("orders"),
+            average=MovingAverage("day_net", order_by="day", partition_by=[F("currency")]),
         )
         .values_list("currency", "day", "day_net", "day_orders", "average")
-        .distinct()
+        .order_by()
     )
     return {
         (currency, EPOCH + timedelta(days=number)): (int(net_minor), int(orders), int(average))
@@ -88,40 +93,54 @@ def daily_series(span: _Span) -> dict[tuple[str, date], tuple[int, int, int]]:
 
 
 def _totals(span: _Span) -> dict[str, dict[str, dict[str, Any]]]:
-    """Return, per period ("current", "previous") and currency, the sums of the buckets."""
+    """Return, per period ("current", "previous") and currency, the sums of the buckets.
+
+    One statement: each sum is filtered to its period (``FILTER (WHERE ...)``).
+    """
     columns = ["orders", "new_customers", "returning_customers", *STATUSES]
-    found: dict[str, dict[str, dict[str, Any]]] = {"current": {}, "previous": {}}
-    for name, period in (("current", span.current), ("previous", span.previous)):
-        sums = (
-            span.buckets()
-            .filter(_in(period))
-            .values("currency")
-            .annotate(
-                paid_total=MoneySum("paid_minor", "currency"),
-                refund_total=MoneySum("refunds_minor", "currency"),
-                **{f"sum_{column}": Sum(column) for column in columns},
-            )
-            .order_by("currency")
-        )
-        found[name] = {row["currency"]: dict(row) for row in sums}
+    periods = {"current": _in(span.current), "previous": _in(span.previous)}
+    sums: dict[str, Any] = {}
+    for name, within in periods.items():
+        sums[f"{name}_paid_money"] = MoneySum("paid_minor", "currency", filter=within)
+        sums[f"{name}_refund_money"] = MoneySum("refunds_minor", "currency", filter=within)
+        for column in columns:
+            sums[f"{name}_{column}"] = Sum(column, filter=within)
+    found: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in periods}
+    for row in span.buckets().values("currency").annotate(**sums).order_by("currency"):
+        for name in periods:
+            money = (row[f"{name}_paid_money"], row[f"{name}_refund_money"])
+            if money == (None, None) and not any(row[f"{name}_{c}"] for c in columns):
+                continue  # nothing of this currency in this period
+            found[name][row["currency"]] = {
+                "paid_total": row[f"{name}_paid_money"],
+                "refund_total": row[f"{name}_refund_money"],
+                **{f"sum_{column}": row[f"{name}_{column}"] or 0 for column in columns},
+            }
     return found
 
 
 def _medians(span: _Span) -> dict[str, dict[str, int]]:
     """Return the median order value per period and currency, from the UTC days' histograms."""
-    result: dict[str, dict[str, int]] = {}
-    for name, period in (("current", span.current), ("previous", span.previous)):
-        first, last = period.utc_days()
-        counts = (
-            _live(rows.OrderValueCount, DASHBOARD)
-            .filter(day__range=(first, last))
-            .values_list("currency", "bucket")
-            .annotate(paid_orders=Sum("orders"))
+    periods = {"current": span.current.utc_days(), "previous": span.previous.utc_days()}
+    first = min(days[0] for days in periods.values())
+    last = max(days[1] for days in periods.values())
+    counts = (
+        _live(rows.OrderValueCount, DASHBOARD)
+        .filter(day__range=(first, last))
+        .values_list("currency", "bucket")
+        .annotate(
+            **{name: Sum("orders", filter=Q(day__range=days)) for name, days in periods.items()}
         )
-        by_currency: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for currency, bucket, orders in counts:
-            by_currency[currency].append((bucket, int(orders)))
-        medians = {c: histogram_median(pairs) for c, pairs in by_currency.items()}
+        .order_by()
+    )
+    by_period: dict[str, dict[str, list[tuple[int, int]]]] = {p: defaultdict(list) for p in periods}
+    for currency, bucket, *orders in counts:
+        for name, n in zip(periods, orders, strict=True):
+            if n:
+                by_period[name][currency].append((bucket, int(n)))
+    result: dict[str, dict[str, int]] = {}
+    for name, histograms in by_period.items():
+        medians = {c: histogram_median(pairs) for c, pairs in histograms.items()}
         result[name] = {c: m for c, m in medians.items() if m is not None}
     return result
 
