@@ -65,7 +65,7 @@ SELECT i,
 FROM (SELECT i,
              %(now)s::timestamptz - (i::float / %(orders)s) * interval '{days} days'
                  AS placed_at,
-             ((i * 104729) %% 1000) / 1000.0 AS fate
+             ((i::bigint * 104729) %% 1000) / 1000.0 AS fate
       FROM generate_series(1, %(orders)s) AS i) AS o
 """
 
