@@ -1,6 +1,7 @@
 """What other contexts may use of identity: permissions, who manages the shop, who an account
-is (e-mail and name), events, signals."""
+is (e-mail and name), events, signals, pages of the back office."""
 
+from emporium.identity.adapters.admin_site import BackOfficePage, register_back_office_page
 from emporium.identity.adapters.customer_columns import CustomerColumns
 from emporium.identity.adapters.directory import AccountCard, account_cards, accounts_matching
 from emporium.identity.api.permissions import Owner, ShopStaff, SignedIn, roles
@@ -11,6 +12,7 @@ from emporium.identity.signals import customer_registered
 
 __all__ = [
     "AccountCard",
+    "BackOfficePage",
     "CustomerColumns",
     "CustomerRegistered",
     "Owner",
@@ -24,5 +26,6 @@ __all__ = [
     "customer_registered",
     "customer_scope",
     "manages_shop",
+    "register_back_office_page",
     "roles",
 ]

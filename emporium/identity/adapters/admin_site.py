@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path, reverse
 
 from emporium.identity.models import manages_shop
 from emporium.multitenancy.admin_base import TenantModelAdmin
@@ -23,6 +25,22 @@ from emporium.multitenancy.scoping import TenantOwnedModel
 # groups, django-axes' sign-in attempts) know nothing of tenants and show every tenant's rows.
 PROJECT_PACKAGES = ("emporium.", "tests.")
 PLATFORM_TITLE = "Emporium platform"
+
+#: A back-office page's view: the request, and the site's context (titles, the user's links).
+PageView = Callable[[HttpRequest, dict[str, Any]], HttpResponse]
+
+
+@dataclass(frozen=True)
+class BackOfficePage:
+    """A page of a shop's back office that is no model's: registered by the context that owns
+    it (``register_page``), served at ``/admin/<route>`` to the accounts ``may_enter`` admits,
+    on a shop's host only, and linked from the index."""
+
+    route: str  # "dashboard/"
+    name: str  # the URL name, "admin:<name>"
+    title: str
+    description: str
+    view: PageView
 
 
 def may_enter(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -80,6 +98,11 @@ class EmporiumAdminSite(admin.AdminSite):
 
     login_form = BackOfficeAuthenticationForm
     index_title = "Back office"
+    index_template = "admin/back_office_index.html"
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+        self._pages: dict[str, BackOfficePage] = {}
 
     def has_permission(self, request: HttpRequest) -> bool:
         return may_enter(request.user)
@@ -88,8 +111,41 @@ class EmporiumAdminSite(admin.AdminSite):
         context = super().each_context(request)
         tenant = current_tenant()
         title = f"{tenant.slug} back office" if tenant else PLATFORM_TITLE
-        context.update(site_header=title, site_title=title)
+        context.update(
+            site_header=title,
+            site_title=title,
+            back_office_pages=[
+                {
+                    "title": page.title,
+                    "description": page.description,
+                    "url": reverse(f"{self.name}:{page.name}", current_app=self.name),
+                }
+                for page in (self._pages.values() if tenant else ())
+            ],
+        )
         return context
+
+    def register_page(self, page: BackOfficePage) -> None:
+        """Serve ``page`` in every shop's back office; refuse a second page of the same name."""
+        if page.name in self._pages:
+            raise ImproperlyConfigured(f"The back-office page {page.name!r} is registered twice.")
+        self._pages[page.name] = page
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        pages: list[URLResolver | URLPattern] = [
+            path(page.route, self.admin_view(self._page_view(page)), name=page.name)
+            for page in self._pages.values()
+        ]
+        return pages + super().get_urls()
+
+    def _page_view(self, page: BackOfficePage) -> Callable[[HttpRequest], HttpResponse]:
+        def view(request: HttpRequest) -> HttpResponse:
+            # A shop's page: the platform's back office (no tenant) has no such page.
+            if current_tenant() is None:
+                raise Http404(f"{page.title} is a shop's page.")
+            return page.view(request, {**self.each_context(request), "title": page.title})
+
+        return view
 
     def register(
         self,
@@ -110,3 +166,10 @@ class EmporiumAdminSite(admin.AdminSite):
                 )
         if own:
             super().register(own, admin_class, **options)
+
+
+def register_back_office_page(page: BackOfficePage) -> None:
+    """Add ``page`` to every shop's back office; call it from an app's ``admin.py``."""
+    if not isinstance(admin.site, EmporiumAdminSite):
+        raise ImproperlyConfigured("The back office is not EmporiumAdminSite: see INSTALLED_APPS.")
+    admin.site.register_page(page)
