@@ -106,7 +106,8 @@ def _totals(span: _Span) -> dict[str, dict[str, dict[str, Any]]]:
         for column in columns:
             sums[f"{name}_{column}"] = Sum(column, filter=within)
     found: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in periods}
-    for row in span.buckets().values("currency").annotate(**sums).order_by("currency"):
+    for found_row in span.buckets().values("currency").annotate(**sums).order_by("currency"):
+        row: dict[str, Any] = dict(found_row)
         for name in periods:
             money = (row[f"{name}_paid_money"], row[f"{name}_refund_money"])
             if money == (None, None) and not any(row[f"{name}_{c}"] for c in columns):
