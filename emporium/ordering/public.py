@@ -1,10 +1,12 @@
-"""What other contexts may use of ordering: recording a payment, its events, history, signals."""
+"""What other contexts may use of ordering: recording a payment, its events, history, signals,
+the orders of a period for exports."""
 
 from datetime import datetime
 from uuid import UUID
 
 from emporium.ordering import bootstrap
 from emporium.ordering.adapters.event_store import DjangoOrderEventStore
+from emporium.ordering.adapters.export import OrderRecord, orders_created_between
 from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
 from emporium.ordering.adapters.queries import fulfilment_requested, has_orders, order_customer
 from emporium.ordering.application.record_refund import RecordRefund
@@ -47,6 +49,7 @@ __all__ = [
     "OrderFulfilled",
     "OrderPaid",
     "OrderPlaced",
+    "OrderRecord",
     "OrderRefunded",
     "OrderToPay",
     "RecordRefund",
@@ -62,6 +65,7 @@ __all__ = [
     "order_fulfilled",
     "order_paid",
     "order_placed",
+    "orders_created_between",
     "record_order_refund",
     "record_shipment",
 ]
