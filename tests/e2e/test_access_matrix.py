@@ -294,6 +294,7 @@ CALLS = [
         body=lambda w, r: {"on_hand": 7},
     ),
     Call("api/v1/analytics/sales/", "get", everyone(200, **STAFF_ONLY)),
+    Call("api/v1/analytics/orders.csv", "get", everyone(200, **STAFF_ONLY)),
     Call("api/v1/analytics/dashboard/", "get", everyone(200, **STAFF_ONLY)),
     Call("api/v1/me/summary/", "get", everyone(200, **SIGNED_IN)),
     Call(
