@@ -410,9 +410,11 @@ class MovingAverage(_GroupedWindow):
                 " THEN CASE WHEN {total} < 0 THEN -1 ELSE 1 END ELSE 0 END)"
             )
         else:  # SQLite: integer / and % truncate towards zero
+            # "%%": Django's SQLite cursor turns it into "%", and a lone "%" would break
+            # ``last_executed_query`` (DEBUG's query log), which formats the SQL with "%".
             template = (
-                "(({total}) / {size} + CASE WHEN 2 * abs(({total}) % {size}) > {size}"
-                " OR (2 * abs(({total}) % {size}) = {size} AND (({total}) / {size}) % 2 <> 0)"
+                "(({total}) / {size} + CASE WHEN 2 * abs(({total}) %% {size}) > {size}"
+                " OR (2 * abs(({total}) %% {size}) = {size} AND (({total}) / {size}) %% 2 <> 0)"
                 " THEN CASE WHEN {total} < 0 THEN -1 ELSE 1 END ELSE 0 END)"
             )
         return _render(template, total=(total, params), size=(str(self.size), ()))
