@@ -274,3 +274,25 @@ class OrderStatusCount(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.orders} orders {self.status}"
+
+
+class WeeklyOrderValueCount(TenantOwnedModel):
+    """The week's sum of ``OrderValueCount`` (weeks start on a UTC Monday): long periods read
+    whole weeks here and only their edge days there, a seventh of the rows."""
+
+    generation = models.PositiveIntegerField(default=1)
+    week = models.DateField()  # the Monday
+    currency = models.CharField(max_length=3)
+    bucket = models.IntegerField()
+    orders = models.IntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "week", "currency", "bucket"],
+                name="analytics_weekly_order_value",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.orders} orders of value bucket {self.bucket} in the week of {self.week}"

@@ -25,7 +25,9 @@ from emporium.analytics.domain.dashboard import (
     LocalPeriod,
     PeriodFigures,
     ProductRank,
+    half_even_quotient,
     histogram_median,
+    whole_weeks,
 )
 from emporium.infrastructure.db.expressions import LocalDayNumber, MoneySum, MovingAverage
 from emporium.infrastructure.projections.models import ProjectionState
@@ -68,11 +70,16 @@ def _in(period: LocalPeriod) -> Q:
     return Q(start__gte=start, start__lt=after)
 
 
-def daily_series(span: _Span) -> dict[tuple[str, date], tuple[int, int, int]]:
-    """Return (net minor, orders, 7-day moving average of net minor) per (currency, local day).
+#: The bucket columns summed per local day besides money.
+COUNTS = ("orders", "new_customers", "returning_customers", *STATUSES)
 
-    The buckets are summed per local day in SQL; the moving average is a window over those
-    sums, its RANGE frame over the day number counting a day without a row as zero.
+
+def local_days(span: _Span) -> dict[tuple[str, date], dict[str, Any]]:
+    """Return the sums of every (currency, local day) of the span that has a bucket row.
+
+    One statement: the buckets are summed per local day (``LocalDayNumber``), money with
+    ``MoneySum``, and the 7-day moving average of net sales is a window over those sums, its
+    RANGE frame over the day number counting a day without a row as zero.
     """
     net = F("paid_minor") - F("refunds_minor")
     found = (
@@ -80,68 +87,81 @@ def daily_series(span: _Span) -> dict[tuple[str, date], tuple[int, int, int]]:
         .values("currency", day=LocalDayNumber("start", span.current.time_zone))
         .annotate(
             day_net=Sum(net),
-            day_orders=Sum("orders"),
+            paid_money=MoneySum("paid_minor", "currency"),
+            refund_money=MoneySum("refunds_minor", "currency"),
             average=MovingAverage("day_net", order_by="day", partition_by=[F("currency")]),
+            **{f"sum_{column}": Sum(column) for column in COUNTS},
         )
-        .values_list("currency", "day", "day_net", "day_orders", "average")
         .order_by()
     )
-    return {
-        (currency, EPOCH + timedelta(days=number)): (int(net_minor), int(orders), int(average))
-        for currency, number, net_minor, orders, average in found
-    }
-
-
-def _totals(span: _Span) -> dict[str, dict[str, dict[str, Any]]]:
-    """Return, per period ("current", "previous") and currency, the sums of the buckets.
-
-    One statement: each sum is filtered to its period (``FILTER (WHERE ...)``).
-    """
-    columns = ["orders", "new_customers", "returning_customers", *STATUSES]
-    periods = {"current": _in(span.current), "previous": _in(span.previous)}
-    sums: dict[str, Any] = {}
-    for name, within in periods.items():
-        sums[f"{name}_paid_money"] = MoneySum("paid_minor", "currency", filter=within)
-        sums[f"{name}_refund_money"] = MoneySum("refunds_minor", "currency", filter=within)
-        for column in columns:
-            sums[f"{name}_{column}"] = Sum(column, filter=within)
-    found: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in periods}
-    for found_row in span.buckets().values("currency").annotate(**sums).order_by("currency"):
+    days: dict[tuple[str, date], dict[str, Any]] = {}
+    for found_row in found:
         row: dict[str, Any] = dict(found_row)
-        for name in periods:
-            money = (row[f"{name}_paid_money"], row[f"{name}_refund_money"])
-            if money == (None, None) and not any(row[f"{name}_{c}"] for c in columns):
-                continue  # nothing of this currency in this period
-            found[name][row["currency"]] = {
-                "paid_total": row[f"{name}_paid_money"],
-                "refund_total": row[f"{name}_refund_money"],
-                **{f"sum_{column}": row[f"{name}_{column}"] or 0 for column in columns},
-            }
-    return found
+        days[(row["currency"], EPOCH + timedelta(days=row["day"]))] = {
+            "net": int(row["day_net"]),
+            "paid_minor": row["paid_money"].minor,
+            "refunds_minor": row["refund_money"].minor,
+            "average": int(row["average"]),
+            **{column: int(row[f"sum_{column}"]) for column in COUNTS},
+        }
+    return days
+
+
+def _average_of(days: dict[tuple[str, date], dict[str, Any]], currency: str, day: date) -> int:
+    """Return the 7-day moving average of a day without a row (the window gave none)."""
+    week = [days.get((currency, day - timedelta(days=n)), {}).get("net", 0) for n in range(7)]
+    return half_even_quotient(sum(week), 7)
+
+
+def _histogram_parts(first: date, last: date) -> tuple[Q, Q]:
+    """Return the filters of the weekly rows and of the daily rows that cover ``first``..``last``.
+
+    Whole weeks come from the weekly rows; the days before the first and after the last whole
+    week from the daily ones.
+    """
+    weeks = whole_weeks(first, last)
+    if weeks is None:
+        return Q(pk__in=[]), Q(day__range=(first, last))
+    monday, last_monday = weeks
+    edges = Q(day__range=(first, monday - timedelta(days=1))) | Q(
+        day__range=(last_monday + timedelta(days=7), last)
+    )
+    return Q(week__range=weeks), edges
 
 
 def _medians(span: _Span) -> dict[str, dict[str, int]]:
-    """Return the median order value per period and currency, from the UTC days' histograms."""
+    """Return the median order value per period and currency, from the UTC days' histograms.
+
+    Two statements (weekly rows, daily rows), each summing both periods with FILTER.
+    """
     periods = {"current": span.current.utc_days(), "previous": span.previous.utc_days()}
-    first = min(days[0] for days in periods.values())
-    last = max(days[1] for days in periods.values())
-    counts = (
-        _live(rows.OrderValueCount, DASHBOARD)
-        .filter(day__range=(first, last))
-        .values_list("currency", "bucket")
-        .annotate(
-            **{name: Sum("orders", filter=Q(day__range=days)) for name, days in periods.items()}
-        )
-        .order_by()
+    parts = {name: _histogram_parts(*days) for name, days in periods.items()}
+    tables = (
+        (rows.WeeklyOrderValueCount, 0),
+        (rows.OrderValueCount, 1),
     )
-    by_period: dict[str, dict[str, list[tuple[int, int]]]] = {p: defaultdict(list) for p in periods}
-    for currency, bucket, *orders in counts:
-        for name, n in zip(periods, orders, strict=True):
-            if n:
-                by_period[name][currency].append((bucket, int(n)))
+    by_period: dict[str, dict[str, dict[int, int]]] = {p: defaultdict(dict) for p in periods}
+    for model, part in tables:
+        wanted = Q()
+        for filters in parts.values():
+            wanted |= filters[part]
+        counts = (
+            _live(model, DASHBOARD)
+            .filter(wanted)
+            .values_list("currency", "bucket")
+            .annotate(
+                **{name: Sum("orders", filter=filters[part]) for name, filters in parts.items()}
+            )
+            .order_by()
+        )
+        for currency, bucket, *orders in counts:
+            for name, n in zip(periods, orders, strict=True):
+                if n:
+                    found = by_period[name][currency]
+                    found[bucket] = found.get(bucket, 0) + int(n)
     result: dict[str, dict[str, int]] = {}
     for name, histograms in by_period.items():
-        medians = {c: histogram_median(pairs) for c, pairs in histograms.items()}
+        medians = {c: histogram_median(pairs.items()) for c, pairs in histograms.items()}
         result[name] = {c: m for c, m in medians.items() if m is not None}
     return result
 
@@ -184,32 +204,32 @@ def status_counts() -> dict[str, int]:
 
 def _figures(
     period: LocalPeriod,
-    totals: dict[str, dict[str, Any]],
     medians: dict[str, int],
-    days: dict[tuple[str, date], tuple[int, int, int]],
+    days: dict[tuple[str, date], dict[str, Any]],
     currencies: Iterable[str],
 ) -> PeriodFigures:
     every_day = [period.start + timedelta(days=n) for n in range(period.days)]
-    series = [
-        DayPoint(day, currency, *days.get((currency, day), (0, 0, 0)))
-        for day in every_day
-        for currency in currencies
-    ]
-    # An average needs the 6 days before its day: a day outside the read holds no row, but
-    # the window saw them, so the points hold the right averages even for a zero day.
+    series: list[DayPoint] = []
+    sums: dict[str, dict[str, int]] = {}
+    for day in every_day:
+        for currency in currencies:
+            row = days.get((currency, day))
+            if row is None:
+                series.append(DayPoint(day, currency, 0, 0, _average_of(days, currency, day)))
+                continue
+            series.append(DayPoint(day, currency, row["net"], row["orders"], row["average"]))
+            total = sums.setdefault(currency, {})
+            for key in ("paid_minor", "refunds_minor", *COUNTS):
+                total[key] = total.get(key, 0) + row[key]
     return PeriodFigures(
         period=period,
-        paid_minor={
-            c: t["paid_total"].minor for c, t in totals.items() if t["paid_total"] is not None
-        },
-        refunds_minor={
-            c: t["refund_total"].minor for c, t in totals.items() if t["refund_total"] is not None
-        },
-        orders_by_currency={c: int(t["sum_orders"]) for c, t in totals.items()},
+        paid_minor={c: t["paid_minor"] for c, t in sums.items() if t["orders"]},
+        refunds_minor={c: t["refunds_minor"] for c, t in sums.items() if t["refunds_minor"]},
+        orders_by_currency={c: t["orders"] for c, t in sums.items()},
         median_minor=medians,
-        statuses={s: sum(int(t[f"sum_{s}"]) for t in totals.values()) for s in STATUSES},
-        new_customers=sum(int(t["sum_new_customers"]) for t in totals.values()),
-        returning_customers=sum(int(t["sum_returning_customers"]) for t in totals.values()),
+        statuses={s: sum(t[s] for t in sums.values()) for s in STATUSES},
+        new_customers=sum(t["new_customers"] for t in sums.values()),
+        returning_customers=sum(t["returning_customers"] for t in sums.values()),
         series=series,
     )
 
@@ -217,11 +237,10 @@ def _figures(
 def period_figures(current: LocalPeriod, shop_currency: str) -> tuple[PeriodFigures, PeriodFigures]:
     """Return the figures of ``current`` and of the period of the same length before it."""
     span = _Span(current, current.previous())
-    totals = _totals(span)
     medians = _medians(span)
-    days = daily_series(span)
-    currencies = sorted({shop_currency} | set(totals["current"]) | set(totals["previous"]))
+    days = local_days(span)
+    currencies = sorted({shop_currency} | {currency for currency, _ in days})
     return (
-        _figures(current, totals["current"], medians["current"], days, currencies),
-        _figures(span.previous, totals["previous"], medians["previous"], days, currencies),
+        _figures(current, medians["current"], days, currencies),
+        _figures(span.previous, medians["previous"], days, currencies),
     )

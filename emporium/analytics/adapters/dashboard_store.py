@@ -16,6 +16,7 @@ from emporium.analytics.domain.dashboard import (
     Bucket,
     TrackedCustomer,
     TrackedOrder,
+    week_of,
 )
 
 DASHBOARD = "dashboard"
@@ -97,10 +98,19 @@ class DjangoDashboardStore(_Generation):
                 self._add(rows.SalesBucket, {"start": start, "currency": currency}, changes)
 
     def add_order_values(self, deltas: dict[tuple[date, str, int], int]) -> None:
+        weeks: dict[tuple[date, str, int], int] = {}
         for (day, currency, bucket), orders in sorted(deltas.items()):
             self._add(
                 rows.OrderValueCount,
                 {"day": day, "currency": currency, "bucket": bucket},
+                {"orders": F("orders") + orders},
+            )
+            key = (week_of(day), currency, bucket)
+            weeks[key] = weeks.get(key, 0) + orders
+        for (week, currency, bucket), orders in sorted(weeks.items()):
+            self._add(
+                rows.WeeklyOrderValueCount,
+                {"week": week, "currency": currency, "bucket": bucket},
                 {"orders": F("orders") + orders},
             )
 
@@ -113,6 +123,7 @@ class DjangoDashboardStore(_Generation):
         for model in (
             rows.SalesBucket,
             rows.OrderValueCount,
+            rows.WeeklyOrderValueCount,
             rows.DashboardOrder,
             rows.DashboardCustomer,
             rows.OrderStatusCount,

@@ -21,6 +21,18 @@ def bucket_start(moment: datetime) -> datetime:
     return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
 
 
+def week_of(day: date) -> date:
+    """Return the Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def whole_weeks(first: date, last: date) -> tuple[date, date] | None:
+    """Return the first and last Monday of the weeks lying wholly in ``first``..``last``."""
+    start = week_of(first) if first.weekday() == 0 else week_of(first) + timedelta(days=7)
+    end = week_of(last) if last.weekday() == 6 else week_of(last) - timedelta(days=7)
+    return (start, end) if start <= end else None
+
+
 def _value_bounds() -> tuple[int, ...]:
     # Integer bounds, each at most 1% (but at least 1 minor unit) above the last: below 200
     # minor units every amount is a bucket of its own, above it a bucket is at most 1% of its
@@ -44,6 +56,14 @@ def bucket_value(bucket: int) -> int:
     """Return the middle of a value bucket: within 0.5% of every amount in it."""
     low, high = _BOUNDS[bucket], _BOUNDS[bucket + 1] - 1
     return (low + high) // 2
+
+
+def half_even_quotient(dividend: int, divisor: int) -> int:
+    """Return ``dividend / divisor`` rounded half to even (a positive divisor)."""
+    quotient, remainder = divmod(dividend, divisor)
+    if 2 * remainder > divisor or (2 * remainder == divisor and quotient % 2):
+        quotient += 1
+    return quotient
 
 
 def histogram_median(counts: Iterable[tuple[int, int]]) -> int | None:
@@ -192,10 +212,7 @@ class PeriodFigures:
         orders = self.orders_by_currency.get(currency, 0)
         if not orders:
             return None
-        quotient, remainder = divmod(self.paid_minor.get(currency, 0), orders)
-        if 2 * remainder > orders or (2 * remainder == orders and quotient % 2):
-            quotient += 1
-        return quotient
+        return half_even_quotient(self.paid_minor.get(currency, 0), orders)
 
 
 def ranked(products: Iterable[ProductRank], currency: str, limit: int) -> list[ProductRank]:

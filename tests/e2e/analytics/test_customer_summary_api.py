@@ -227,4 +227,4 @@ def test_a_summary_waits_for_the_projection_to_apply_the_readers_own_writes(
     }
     assert polls[0] == 0  # the read found the projection behind, waited, then saw it apply
     assert polls[-1] == 2  # placed, paid (no address: nothing for the fulfilment service)
-    assert applied == [3 * 2]  # each of the three projections read the two events
+    assert applied == [4 * 2]  # each of the four projections read the two events

@@ -202,3 +202,47 @@ def test_no_dates_is_the_last_30_local_days(shops, history) -> None:
     assert found["period"]["to"] == "2026-11-13"
     assert found["previous"]["period"]["to"] == "2026-10-14"
     assert len(found["series"]) == 30
+
+
+def test_a_day_without_any_row_still_has_its_moving_average(shops, history) -> None:
+    series = dashboard(shops.acme, "2026-11-12", "2026-11-14")["series"]
+
+    # Nothing happened on the 13th and 14th: the week ending each still holds 5640.
+    assert series == [
+        day("2026-11-12", -200, 0, 806),
+        day("2026-11-13", 0, 0, 806),  # (800 + 4590 + 450 - 200) / 7 = 805.71
+        day("2026-11-14", 0, 0, 806),
+    ]
+
+
+def test_a_long_period_reads_whole_weeks_and_edge_days_alike(shops, history) -> None:
+    # 2026-10-26 is a Monday: the median of 60 days reads weeks and days, the same orders.
+    found = dashboard(shops.acme, "2026-10-14", "2026-12-12")
+
+    assert found["orders"] == 3
+    assert found["median_order_value"] == [usd(bucket_value(value_bucket(800)))]
+    assert found["previous"]["median_order_value"] == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2026-11-03", "2026-11-12"), ("2026-11-08", "2026-11-16"), ("2026-11-09", "2026-11-13")],
+)
+def test_periods_with_and_without_whole_weeks_give_the_same_median(
+    shops, history, start, end
+) -> None:
+    found = dashboard(shops.acme, start, end)
+
+    assert found["median_order_value"] == [usd(bucket_value(value_bucket(800)))]
+
+
+def test_the_dashboards_sql_can_be_logged(shops, history) -> None:
+    # DEBUG's query log formats each statement with "%": a lone "%" in the SQL was a 500.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        found = dashboard(shops.acme, "2026-11-09", "2026-11-12")
+
+    assert found["orders"] == 3
+    assert all(query["sql"] for query in queries.captured_queries)

@@ -18,6 +18,8 @@ from emporium.analytics.domain.dashboard import (
     bucket_value,
     histogram_median,
     value_bucket,
+    week_of,
+    whole_weeks,
 )
 from tests.unit.analytics.events import cancelled, paid, placed, refunded
 
@@ -152,3 +154,17 @@ def test_local_midnights_of_odd_offsets_are_quarter_hour_starts(zone: str) -> No
 
     assert bucket_start(start) == start
     assert bucket_start(after) == after
+
+
+def test_whole_weeks_are_the_mondays_of_weeks_inside_the_days() -> None:
+    # 2026-11-02 is a Monday, 2026-11-15 a Sunday.
+    assert whole_weeks(date(2026, 11, 2), date(2026, 11, 15)) == (
+        date(2026, 11, 2),
+        date(2026, 11, 9),
+    )
+    assert whole_weeks(date(2026, 11, 3), date(2026, 11, 15)) == (
+        date(2026, 11, 9),
+        date(2026, 11, 9),
+    )
+    assert whole_weeks(date(2026, 11, 3), date(2026, 11, 14)) is None
+    assert week_of(date(2026, 11, 15)) == date(2026, 11, 9)
