@@ -164,13 +164,11 @@ class ProductSales(TenantOwnedModel):
 # --- the dashboard projection (ADR 0020) -------------------------------------------------------
 
 
-class SalesBucket(TenantOwnedModel):
-    """Sales of one UTC quarter-hour in one currency, summed into the shop's local days.
+class SalesRollup(TenantOwnedModel):
+    """Sales from ``start`` for a fixed span in one currency, summed into the shop's local days.
 
-    Quarter-hours because every time zone's offset is a multiple of 15 minutes: any shop's
-    local days and hours are whole sets of buckets, and a new time zone needs no rebuild.
-    ``orders`` and ``paid_minor`` count orders paid in the bucket; ``refunds_minor`` refunds
-    made in it; the status columns count the orders placed in it by their status now.
+    ``orders`` and ``paid_minor`` count orders paid in the span; ``refunds_minor`` refunds made
+    in it; the status columns count the orders placed in it by their status now.
     """
 
     generation = models.PositiveIntegerField(default=1)
@@ -188,6 +186,14 @@ class SalesBucket(TenantOwnedModel):
     refunded = models.IntegerField(default=0)
 
     class Meta(TenantOwnedModel.Meta):
+        abstract = True
+
+
+class SalesBucket(SalesRollup):
+    """Sales of one UTC quarter-hour: every time zone's offset is a multiple of 15 minutes, so
+    any shop's local days are whole sets of these, and a new time zone needs no rebuild."""
+
+    class Meta(SalesRollup.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "generation", "start", "currency"], name="analytics_sales_bucket"
@@ -196,6 +202,21 @@ class SalesBucket(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"sales of the quarter-hour from {self.start} in {self.currency}"
+
+
+class SalesHour(SalesRollup):
+    """The sum of one UTC hour's four quarter-hours: read instead of them by the shops whose
+    time zone is a whole number of hours from UTC (most), a quarter of the rows."""
+
+    class Meta(SalesRollup.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "start", "currency"], name="analytics_sales_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sales of the hour from {self.start} in {self.currency}"
 
 
 class OrderValueCount(TenantOwnedModel):

@@ -21,6 +21,28 @@ from emporium.analytics.domain.dashboard import (
 
 DASHBOARD = "dashboard"
 
+#: Every table of the dashboard projection.
+TABLES: tuple[type[Any], ...] = (
+    rows.SalesBucket,
+    rows.SalesHour,
+    rows.OrderValueCount,
+    rows.WeeklyOrderValueCount,
+    rows.DashboardOrder,
+    rows.DashboardCustomer,
+    rows.OrderStatusCount,
+)
+
+
+#: The counters of a sales rollup row.
+BUCKET_COLUMNS = (
+    "orders",
+    "paid_minor",
+    "refunds_minor",
+    "new_customers",
+    "returning_customers",
+    *STATUSES,
+)
+
 
 def _increments(bucket: Bucket) -> dict[str, Any]:
     changes = {
@@ -92,10 +114,22 @@ class DjangoDashboardStore(_Generation):
             )
 
     def add_to_buckets(self, deltas: dict[tuple[datetime, str], Bucket]) -> None:
+        hours: dict[tuple[datetime, str], Bucket] = {}
         for (start, currency), bucket in sorted(deltas.items()):
-            changes = _increments(bucket)
-            if changes:
-                self._add(rows.SalesBucket, {"start": start, "currency": currency}, changes)
+            self._add_to(rows.SalesBucket, start, currency, bucket)
+            hours.setdefault((start.replace(minute=0), currency), Bucket()).add(bucket)
+        for (start, currency), bucket in sorted(hours.items()):
+            self._add_to(rows.SalesHour, start, currency, bucket)
+
+    def _add_to(self, model: type[Any], start: datetime, currency: str, bucket: Bucket) -> None:
+        changes = _increments(bucket)
+        if not changes:
+            return
+        row = self._add(model, {"start": start, "currency": currency}, changes)
+        # A status moved away can take a row back to nothing: no row then, as a replay that
+        # saw both moves in one batch never writes one.
+        if any(n < 0 for n in bucket.statuses.values()):
+            row.filter(**dict.fromkeys(BUCKET_COLUMNS, 0)).delete()
 
     def add_order_values(self, deltas: dict[tuple[date, str, int], int]) -> None:
         weeks: dict[tuple[date, str, int], int] = {}
@@ -116,16 +150,27 @@ class DjangoDashboardStore(_Generation):
 
     def add_status_counts(self, deltas: dict[str, int]) -> None:
         for status, orders in sorted(deltas.items()):
-            self._add(rows.OrderStatusCount, {"status": status}, {"orders": F("orders") + orders})
+            row = self._add(
+                rows.OrderStatusCount, {"status": status}, {"orders": F("orders") + orders}
+            )
+            if orders < 0:
+                row.filter(orders=0).delete()  # as a replay would have no row
+
+    def all(self) -> list[tuple[Any, ...]]:
+        """Return every row of this generation (or the live one), as (table, values...) sorted
+        (for checks and rebuild tests)."""
+        found: list[tuple[Any, ...]] = []
+        for model in TABLES:
+            fields = sorted(
+                f.name
+                for f in model._meta.concrete_fields
+                if f.name not in {"id", "tenant", "generation"}
+            )
+            values = self._rows(model).values_list(*fields)
+            found.extend((model.__name__, *row) for row in values)
+        return sorted(found, key=repr)
 
     def drop(self) -> None:
         """Delete this generation's rows of the current tenant."""
-        for model in (
-            rows.SalesBucket,
-            rows.OrderValueCount,
-            rows.WeeklyOrderValueCount,
-            rows.DashboardOrder,
-            rows.DashboardCustomer,
-            rows.OrderStatusCount,
-        ):
+        for model in TABLES:
             self._rows(model).delete()

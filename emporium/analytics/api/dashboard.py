@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.analytics import bootstrap
+from emporium.analytics.api.customers import LAG_HEADER
 from emporium.analytics.domain.report import DEFAULT_DAYS, MAX_DAYS
 from emporium.identity.public import ShopStaff
 from emporium.infrastructure.http.money import MoneyField
@@ -144,6 +145,8 @@ class DashboardView(TenantAPIView):
     )
     def get(self, request: Request) -> Response:
         wanted = request.query_params
-        return Response(
-            bootstrap.dashboard(wanted.get("from"), wanted.get("to"), wanted.get("rank"))
-        )
+        read = bootstrap.dashboard_read(wanted.get("from"), wanted.get("to"), wanted.get("rank"))
+        response = Response(read.document)
+        if read.lagging:
+            response[LAG_HEADER] = "true"
+        return response

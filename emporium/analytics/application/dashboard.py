@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from emporium.analytics.domain.dashboard import (
@@ -46,6 +46,26 @@ class DashboardReads(Protocol):
     def activity(self, limit: int) -> Sequence[Activity]:
         """Return the latest ``limit`` order activities, newest first."""
         ...
+
+
+#: The days a dashboard reads besides its period: the previous period, the 6 days before it
+#: (moving averages), and a day at each end (UTC days of a shop far from UTC).
+FIRST_DAY = date.min + timedelta(days=2)
+LAST_DAY = date.max - timedelta(days=2)
+
+
+def _check_room(start: date, end: date) -> None:
+    """Raise ``InvalidInput`` for a period too near the calendar's ends to read around it."""
+    length = (end - start).days + 1
+    if (start - FIRST_DAY).days < length + 6:
+        raise InvalidInput(
+            "The period starts too early.",
+            errors={"from": ["Too near 0001-01-01 to read the period before it as well."]},
+        )
+    if end > LAST_DAY:
+        raise InvalidInput(
+            "The period ends too late.", errors={"to": ["Must be 9999-12-29 or earlier."]}
+        )
 
 
 def _money(minor_by_currency: dict[str, int]) -> list[dict[str, str]]:
@@ -112,6 +132,7 @@ def dashboard(
     if rank_by not in RANKINGS:
         raise InvalidInput("Unknown ranking.", errors={"rank": [f"One of {', '.join(RANKINGS)}."]})
     period = period_of(start, end, today)
+    _check_room(period.start, period.end)
     current = LocalPeriod(period.start, period.end, time_zone)
     figures, previous = reads.period_figures(current, shop_currency)
     currencies = sorted({shop_currency} | set(figures.currencies) | set(previous.currencies))

@@ -113,6 +113,17 @@ class LocalPeriod:
         """Return the UTC instants of the period's first local midnight and the one after it."""
         return self._midnight(self.start), self._midnight(self.end + timedelta(days=1))
 
+    def in_whole_hours(self) -> bool:
+        """Return whether every local midnight of the period (and of the week before it) is
+        on a UTC hour: then hourly rows add up to its days exactly."""
+        zone = ZoneInfo(self.time_zone)
+        first = self.start - timedelta(days=7)
+        for n in range((self.end - first).days + 2):
+            offset = datetime.combine(first + timedelta(days=n), time(), zone).utcoffset()
+            if offset is None or offset % timedelta(hours=1):
+                return False
+        return True
+
     def utc_days(self) -> tuple[date, date]:
         """Return the first and last UTC day the period touches (for rows kept per UTC day)."""
         first, after = self.instants()
@@ -129,6 +140,16 @@ class Bucket:
     new_customers: int = 0
     returning_customers: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: Bucket) -> None:
+        """Add ``other``'s deltas to these (an hour sums its quarter-hours)."""
+        self.orders += other.orders
+        self.paid_minor += other.paid_minor
+        self.refunds_minor += other.refunds_minor
+        self.new_customers += other.new_customers
+        self.returning_customers += other.returning_customers
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
 
     def move(self, old: str | None, new: str) -> None:
         """Count an order placed in this bucket as ``new`` instead of ``old``."""

@@ -58,6 +58,12 @@ def test_an_order_paid_through_the_api_is_in_todays_figures(
         ("from=2026-11-02&to=2026-11-01", {"from": ["Must not be after to."]}),
         ("from=2025-01-01&to=2026-01-02", {"to": ["A period covers at most 366 days."]}),
         ("rank=price", {"rank": ["One of revenue, units."]}),
+        ("to=9999-12-31", {"to": ["Must be 9999-12-29 or earlier."]}),
+        ("from=9999-12-01&to=9999-12-31", {"to": ["Must be 9999-12-29 or earlier."]}),
+        (
+            "from=0001-01-01&to=0001-01-05",
+            {"from": ["Too near 0001-01-01 to read the period before it as well."]},
+        ),
     ],
 )
 def test_a_bad_period_or_rank_is_a_problem_naming_the_field(shop, query: str, errors: Any) -> None:

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Model
 
 from emporium.analytics import models as rows
+from emporium.analytics.adapters.dashboard_store import DASHBOARD
+from emporium.analytics.adapters.dashboard_store import TABLES as dashboard_tables
 from emporium.analytics.adapters.store import (
     CUSTOMER_SUMMARY,
     PRODUCT_SALES,
@@ -24,6 +26,7 @@ TABLES: dict[str, tuple[type[Model], ...]] = {
     SALES: (rows.OrderFact, rows.RefundFact, rows.DailySales),
     CUSTOMER_SUMMARY: (rows.CustomerSummary, rows.CustomerPaidTotal),
     PRODUCT_SALES: (rows.UnpaidOrderLines, rows.ProductSales),
+    DASHBOARD: dashboard_tables,
 }
 
 

@@ -246,3 +246,40 @@ def test_the_dashboards_sql_can_be_logged(shops, history) -> None:
 
     assert found["orders"] == 3
     assert all(query["sql"] for query in queries.captured_queries)
+
+
+def test_a_shop_half_an_hour_off_utc_reads_quarter_hours(shops, history) -> None:
+    with tenant_context(shops.acme):
+        TenantSettings.objects.update(time_zone="Asia/Kolkata")  # UTC+05:30
+
+    series = dashboard(shops.acme, "2026-11-10", "2026-11-12")["series"]
+
+    # 03:30 and 05:30 UTC are the 10th in Kolkata; 15:00 UTC the 11th; 16:00 UTC the 12th.
+    assert [(d["date"], d["net_sales"], d["orders"]) for d in series] == [
+        ("2026-11-10", [usd(5390)], 2),
+        ("2026-11-11", [usd(450)], 1),
+        ("2026-11-12", [usd(-200)], 0),
+    ]
+
+
+def test_hours_hold_the_sums_of_their_quarter_hours(shops, history) -> None:
+    from django.db.models import Sum
+    from django.db.models.functions import TruncHour
+
+    from emporium.analytics.models import SalesBucket, SalesHour
+
+    columns = ("orders", "paid_minor", "refunds_minor", "confirmed", "paid", "cancelled")
+    with tenant_context(shops.acme):
+        quarters = {
+            (row.pop("hour"), row.pop("currency")): row
+            for row in SalesBucket.objects.annotate(hour=TruncHour("start"))
+            .values("hour", "currency")
+            .annotate(**{c: Sum(c) for c in columns})
+        }
+        hours = {
+            (row.pop("start"), row.pop("currency")): row
+            for row in SalesHour.objects.values("start", "currency", *columns)
+        }
+
+    assert hours == quarters
+    assert len(hours) == 6  # 03:00, 05:00, 14:00 on the 10th; 15:00, 16:00; 16:00 on the 12th

@@ -113,7 +113,7 @@ def test_rebuild_projection_prints_what_it_replayed_and_keeps_the_rows(shops: Sh
 
     assert printed == {
         name: f"acme: {name} rebuilt from 3 events up to position 3 (generation 2)\n"
-        for name in ("sales", "customer-summary", "product-sales")
+        for name in ("sales", "customer-summary", "product-sales", "dashboard")
     }
     assert again == "acme: product-sales rebuilt from 3 events up to position 3 (generation 3)\n"
     assert {p.name: live_rows(acme, p.name) for p in PROJECTIONS} == before
@@ -133,7 +133,8 @@ def test_rebuild_projection_prints_what_it_replayed_and_keeps_the_rows(shops: Sh
         ),
         (
             ("rebuild_projection", "orders", "--tenant", "acme", "--tenant", "nope"),
-            r"^no projection 'orders' \(known: customer-summary, product-sales, sales\)$",
+            r"^no projection 'orders' \(known: customer-summary, dashboard, product-sales, "
+            r"sales\)$",
         ),
     ],
 )

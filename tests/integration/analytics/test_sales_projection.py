@@ -62,7 +62,7 @@ def head_of(tenant: TenantRef) -> int:
 def test_the_projections_consumer_is_bound_to_every_type_a_projection_reads() -> None:
     for event_type in ORDER_EVENTS:
         assert consumer_registry().handler_for(CONSUMER, event_type) is bootstrap.consume
-    assert consumer_registry().handler_for(CONSUMER, "ordering.order_fulfilled") is None
+    assert consumer_registry().handler_for(CONSUMER, "ordering.fulfilment_requested") is None
     assert consumer_registry().handler_for("sales-read-model", "ordering.order_placed") is None
 
 

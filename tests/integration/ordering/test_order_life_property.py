@@ -41,6 +41,8 @@ from hypothesis.stateful import (
 )
 
 from emporium.analytics import models as views
+from emporium.analytics.adapters.dashboard_store import DASHBOARD
+from emporium.analytics.adapters.dashboard_store import TABLES as dashboard_tables
 from emporium.analytics.adapters.projections import PROJECTIONS
 from emporium.analytics.adapters.store import CUSTOMER_SUMMARY, PRODUCT_SALES, SALES
 from emporium.infrastructure.projections import runner
@@ -93,12 +95,14 @@ READS: dict[str, Callable[[Any], list[Any]]] = {
     SALES: lambda store: list(store.all_days()),
     CUSTOMER_SUMMARY: lambda store: store.all(),
     PRODUCT_SALES: lambda store: store.all(),
+    DASHBOARD: lambda store: store.all(),
 }
 #: Every table of each projection, the bookkeeping the reads do not show included.
 TABLES: dict[str, tuple[type[Model], ...]] = {
     SALES: (views.OrderFact, views.RefundFact, views.DailySales),
     CUSTOMER_SUMMARY: (views.CustomerSummary, views.CustomerPaidTotal),
     PRODUCT_SALES: (views.UnpaidOrderLines, views.ProductSales),
+    DASHBOARD: dashboard_tables,
 }
 _shops = itertools.count(1)
 
