@@ -132,6 +132,16 @@ ROLLUPS = [
         },
         CUSTOMER_DAYS,
     ),
+    # Hours: the sums of their quarter-hours.
+    """
+    INSERT INTO analytics_saleshour (tenant_id, generation, start, currency, orders, paid_minor,
+        refunds_minor, new_customers, returning_customers, confirmed, paid, fulfilled,
+        cancelled, refunded)
+    SELECT tenant_id, generation, date_trunc('hour', start), currency, sum(orders),
+           sum(paid_minor), sum(refunds_minor), sum(new_customers), sum(returning_customers),
+           sum(confirmed), sum(paid), sum(fulfilled), sum(cancelled), sum(refunded)
+    FROM analytics_salesbucket WHERE tenant_id = %(tenant)s GROUP BY 1, 2, 3, 4
+    """,
     # Order values per UTC day, in the projection's value buckets.
     """
     INSERT INTO analytics_ordervaluecount (tenant_id, generation, day, currency, bucket, orders)
