@@ -36,6 +36,7 @@ from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from benchmarks.event_sourcing import OWNER, remove  # noqa: E402
+from emporium.analytics.adapters.dashboard_store import BUCKET_COLUMNS  # noqa: E402
 from emporium.analytics.domain.dashboard import _BOUNDS  # noqa: E402
 from emporium.identity.domain.roles import Role  # noqa: E402
 from emporium.identity.models import User  # noqa: E402
@@ -69,19 +70,6 @@ FROM (SELECT i,
              ((i::bigint * 104729) %% 1000) / 1000.0 AS fate
       FROM generate_series(1, %(orders)s) AS i) AS o
 """
-
-BUCKET_COLUMNS = (
-    "orders",
-    "paid_minor",
-    "refunds_minor",
-    "new_customers",
-    "returning_customers",
-    "confirmed",
-    "paid",
-    "fulfilled",
-    "cancelled",
-    "refunded",
-)
 
 
 def into_buckets(moment: str, values: dict[str, str], source: str) -> str:

@@ -275,11 +275,13 @@ def rows_of(entry: runner.Registered, generation: int) -> list[list[tuple[Any, .
 
 def _tables(name: str) -> list[type[TenantOwnedModel]]:
     from emporium.analytics import models as views
+    from emporium.analytics.adapters.dashboard_store import TABLES as dashboard_tables
 
     return {
         "sales": [views.OrderFact, views.RefundFact, views.DailySales],
         "customer-summary": [views.CustomerSummary, views.CustomerPaidTotal],
         "product-sales": [views.UnpaidOrderLines, views.ProductSales],
+        "dashboard": list(dashboard_tables),
     }[name]
 
 

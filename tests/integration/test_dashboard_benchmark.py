@@ -7,14 +7,13 @@ describes, counted here in Python from the same formulas.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 from django.test import Client
+
+from tests.benchmark_support import load_benchmark
 
 pytestmark = [
     pytest.mark.postgres,
@@ -26,14 +25,7 @@ SLUG = "bench-dashboard-ci"
 
 
 def benchmark() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "dashboard.py"
-    spec = importlib.util.spec_from_file_location("dashboard_benchmark", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("dashboard")
 
 
 def fate(i: int) -> float:

@@ -8,9 +8,6 @@ equals a fresh replay.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -20,6 +17,7 @@ from emporium.analytics.adapters.store import SALES, DjangoSalesStore
 from emporium.analytics.domain.totals import totals
 from emporium.infrastructure.projections import runner
 from emporium.multitenancy.context import tenant_context
+from tests.benchmark_support import load_benchmark
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,14 +28,7 @@ EVENTS = 2_000
 
 
 def benchmark() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "event_sourcing.py"
-    spec = importlib.util.spec_from_file_location("event_sourcing_benchmark", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("event_sourcing")
 
 
 def test_a_small_history_rebuilds_equal_to_a_replay_and_verifies_clean() -> None:

@@ -8,17 +8,15 @@ their refunds, the customers' awkward e-mails, the order of the rows, and the ru
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
-import sys
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from emporium.analytics.domain.order_export import HEADER
+from tests.benchmark_support import load_benchmark
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,14 +28,7 @@ SLUG = "bench-csv-ci"
 
 
 def benchmark() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "orders_csv.py"
-    spec = importlib.util.spec_from_file_location("orders_csv_benchmark", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("orders_csv")
 
 
 def total_cents(g: int) -> int:
