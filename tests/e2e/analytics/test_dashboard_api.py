@@ -76,3 +76,25 @@ def test_a_bad_period_or_rank_is_a_problem_naming_the_field(shop, query: str, er
 
 def test_customers_may_not_read_the_dashboard(shop) -> None:
     assert shop.call("get", DASHBOARD, "ann").status_code == 403
+
+
+def test_a_dashboard_that_cannot_catch_up_in_time_says_so_and_shows_what_it_has(
+    shop, django_capture_on_commit_callbacks, settings
+) -> None:
+    from emporium.analytics.tasks import catch_up_projections_task
+    from tests.e2e.analytics.test_customer_summary_api import HELD
+
+    capture = django_capture_on_commit_callbacks
+    place(shop, capture, "ann", ("pan", 1))
+    settings.CELERY_BROKER_URL = HELD  # from now on the events wait for a relay
+    settings.EMPORIUM_PROJECTION_WAIT_SECONDS = 0.05
+    place(shop, capture, "ann", ("mug", 1))
+
+    lagging = shop.call("get", DASHBOARD, "staff")
+    assert lagging["Projection-Lag"] == "true"
+    assert lagging.json()["todo"]["unpaid"] == 1  # the second order is not in yet
+
+    assert catch_up_projections_task() > 0  # the periodic safety net runs
+    caught_up = shop.call("get", DASHBOARD, "staff")
+    assert "Projection-Lag" not in caught_up.headers
+    assert caught_up.json()["todo"]["unpaid"] == 2

@@ -283,3 +283,18 @@ def test_hours_hold_the_sums_of_their_quarter_hours(shops, history) -> None:
 
     assert hours == quarters
     assert len(hours) == 6  # 03:00, 05:00, 14:00 on the 10th; 15:00, 16:00; 16:00 on the 12th
+
+
+def test_a_renamed_product_shows_its_latest_name(shops, history) -> None:
+    from emporium.catalog import bootstrap as catalog
+    from emporium.catalog.application.use_cases import ChangeProduct
+
+    with tenant_context(shops.acme):
+        catalog.change_product(ChangeProduct(shops.products["pan"], "USD", name="Copper pan"))
+    with at("2026-11-12 10:00"):
+        shops.pay(shops.acme, shops.order(shops.acme, 1, "pan"))
+
+    top = dashboard(shops.acme, "2026-11-09", "2026-11-12")["top_products"][0]
+
+    # "Pan" sorts after "Copper pan": the name is the latest day's, not the largest.
+    assert (top["name"], top["units"]) == ("Copper pan", 2)
