@@ -156,6 +156,13 @@ ROLLUPS = [
            sum(units * (100 + product))
     FROM bench_orders WHERE paid_at IS NOT NULL GROUP BY product, 4
     """,
+    """
+    INSERT INTO analytics_weeklyproductsales (tenant_id, generation, product_id, week, currency,
+        name, units, revenue_minor)
+    SELECT tenant_id, generation, product_id, date_trunc('week', day)::date, currency, max(name),
+           sum(units), sum(revenue_minor)
+    FROM analytics_productsales WHERE tenant_id = %(tenant)s GROUP BY 1, 2, 3, 4, 5
+    """,
     # The last orders' events, for the activity feed, and the positions that say "caught up".
     """
     INSERT INTO ordering_orderevent (tenant_id, id, order_id, version, position, type,

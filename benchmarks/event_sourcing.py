@@ -280,7 +280,7 @@ def _tables(name: str) -> list[type[TenantOwnedModel]]:
     return {
         "sales": [views.OrderFact, views.RefundFact, views.DailySales],
         "customer-summary": [views.CustomerSummary, views.CustomerPaidTotal],
-        "product-sales": [views.UnpaidOrderLines, views.ProductSales],
+        "product-sales": [views.UnpaidOrderLines, views.ProductSales, views.WeeklyProductSales],
         "dashboard": list(dashboard_tables),
     }[name]
 

@@ -161,6 +161,31 @@ class ProductSales(TenantOwnedModel):
         return f"sales of product {self.product_id} on {self.day}"
 
 
+class WeeklyProductSales(TenantOwnedModel):
+    """The week's sum of ``ProductSales`` (weeks start on a UTC Monday): a long period reads
+    whole weeks here and only its edge days there, a seventh of the rows."""
+
+    generation = models.PositiveIntegerField(default=1)
+    product_id = models.UUIDField()
+    week = models.DateField()  # the Monday
+    currency = models.CharField(max_length=3)
+    name = models.CharField(max_length=200)  # as it was on the week's last order counted
+    units = models.BigIntegerField(default=0)
+    revenue_minor = models.BigIntegerField(default=0)
+
+    class Meta(TenantOwnedModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "generation", "week", "product_id", "currency"],
+                name="analytics_weekly_product_sales",
+            )
+        ]
+        verbose_name_plural = "weekly product sales"
+
+    def __str__(self) -> str:
+        return f"sales of product {self.product_id} in the week of {self.week}"
+
+
 # --- the dashboard projection (ADR 0020) -------------------------------------------------------
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Max, Q, QuerySet, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, Rank
+from django.db.models import F, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from emporium.analytics import models as rows
 from emporium.analytics.adapters.dashboard_store import DASHBOARD
@@ -29,6 +29,7 @@ from emporium.analytics.domain.dashboard import (
     ProductRank,
     half_even_quotient,
     histogram_median,
+    top_ranked,
     week_of,
     whole_weeks,
 )
@@ -206,43 +207,39 @@ def _medians(span: _Span) -> dict[str, dict[str, int]]:
 
 
 def top_products(period: LocalPeriod, *, by: str, limit: int = 5) -> list[ProductRank]:
-    """Return the ``limit`` products ranked first by revenue (or units) in each currency."""
+    """Return the ``limit`` products ranked first by revenue (or units) in each currency.
+
+    Whole weeks are read from the weekly rows and the days at the edges from the daily ones
+    (two grouped statements), then ranked as SQL's ``RANK()`` ranks (``domain.top_ranked``).
+    """
     first, last = period.utc_days()
-    measure = F("total_revenue") if by == "revenue" else F("total_units")
-    ranked = (
-        _live(rows.ProductSales, PRODUCT_SALES)
-        .filter(day__range=(first, last))
-        .values("product_id", "currency")
-        .annotate(
-            total_units=Sum("units"),
-            total_revenue=Sum("revenue_minor"),
-            last_name=Max("name"),
+    weeks, edges = _histogram_parts(first, last)
+    totals: dict[tuple[Any, str], tuple[int, int]] = {}
+    for model, within in ((rows.WeeklyProductSales, weeks), (rows.ProductSales, edges)):
+        found = (
+            _live(model, PRODUCT_SALES)
+            .filter(within)
+            .values_list("product_id", "currency")
+            .annotate(total_units=Sum("units"), total_revenue=Sum("revenue_minor"))
+            .order_by()
         )
-        .annotate(rank=Window(Rank(), partition_by=[F("currency")], order_by=measure.desc()))
-        .filter(rank__lte=limit)
-        .order_by("currency", "rank", "product_id")
-    )
-    winners = list(ranked)
+        for product_id, currency, units, revenue in found:
+            seen = totals.get((product_id, currency), (0, 0))
+            totals[(product_id, currency)] = (seen[0] + int(units), seen[1] + int(revenue))
+    winners = top_ranked(totals, by=by, limit=limit)
     # The name a product had on its latest day in the period (it may have been renamed).
     names: dict[Any, str] = {}
     latest = (
         _live(rows.ProductSales, PRODUCT_SALES)
-        .filter(day__range=(first, last), product_id__in=[row["product_id"] for row in winners])
+        .filter(day__range=(first, last), product_id__in=[w[0] for w in winners])
         .order_by("product_id", "-day")
         .values_list("product_id", "name")
     )
     for product_id, name in latest:
         names.setdefault(product_id, name)
     return [
-        ProductRank(
-            product_id=str(row["product_id"]),
-            name=names.get(row["product_id"], row["last_name"]),
-            currency=row["currency"],
-            units=int(row["total_units"]),
-            revenue_minor=int(row["total_revenue"]),
-            rank=int(row["rank"]),
-        )
-        for row in winners
+        ProductRank(str(product_id), names.get(product_id, ""), currency, units, revenue, rank)
+        for product_id, currency, units, revenue, rank in winners
     ]
 
 

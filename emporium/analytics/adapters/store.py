@@ -11,6 +11,7 @@ from django.db.models import Case, F, QuerySet, Value, When
 
 from emporium.analytics import models as rows
 from emporium.analytics.domain.customers import CustomerSummary, SummaryDelta
+from emporium.analytics.domain.dashboard import week_of
 from emporium.analytics.domain.facts import DayFigures, OrderFact
 from emporium.analytics.domain.products import ProductDay
 from emporium.infrastructure.projections.runner import live_generation
@@ -19,6 +20,13 @@ from emporium.shared_kernel.money import Money
 SALES = "sales"
 CUSTOMER_SUMMARY = "customer-summary"
 PRODUCT_SALES = "product-sales"
+
+#: Every table of the product-sales projection.
+PRODUCT_SALES_TABLES: tuple[type[Any], ...] = (
+    rows.UnpaidOrderLines,
+    rows.ProductSales,
+    rows.WeeklyProductSales,
+)
 
 
 def to_domain(row: rows.OrderFact) -> OrderFact:
@@ -227,6 +235,7 @@ class DjangoProductSalesStore(_Generation):
         self._rows(rows.UnpaidOrderLines).filter(order_id__in=[UUID(i) for i in order_ids]).delete()
 
     def add_sales(self, deltas: Iterable[ProductDay]) -> None:
+        weeks: dict[tuple[str, date, str], list[Any]] = {}
         for delta in sorted(deltas, key=lambda d: (d.product_id, d.day, d.currency)):
             self._add(
                 rows.ProductSales,
@@ -239,6 +248,23 @@ class DjangoProductSalesStore(_Generation):
                     "name": delta.name,
                     "units": F("units") + delta.units,
                     "revenue_minor": F("revenue_minor") + delta.revenue_minor,
+                },
+            )
+            # Days in order: the week keeps its last day's name.
+            week = weeks.setdefault(
+                (delta.product_id, week_of(delta.day), delta.currency), [0, 0, ""]
+            )
+            week[0] += delta.units
+            week[1] += delta.revenue_minor
+            week[2] = delta.name
+        for (product_id, monday, currency), (units, revenue, name) in sorted(weeks.items()):
+            self._add(
+                rows.WeeklyProductSales,
+                {"product_id": UUID(product_id), "week": monday, "currency": currency},
+                {
+                    "name": name,
+                    "units": F("units") + units,
+                    "revenue_minor": F("revenue_minor") + revenue,
                 },
             )
 
@@ -254,5 +280,5 @@ class DjangoProductSalesStore(_Generation):
 
     def drop(self) -> None:
         """Delete this generation's rows of the current tenant."""
-        for model in (rows.UnpaidOrderLines, rows.ProductSales):
+        for model in PRODUCT_SALES_TABLES:
             self._rows(model).delete()

@@ -25,7 +25,7 @@ from emporium.multitenancy.context import TenantRef, tenant_context
 TABLES: dict[str, tuple[type[Model], ...]] = {
     SALES: (rows.OrderFact, rows.RefundFact, rows.DailySales),
     CUSTOMER_SUMMARY: (rows.CustomerSummary, rows.CustomerPaidTotal),
-    PRODUCT_SALES: (rows.UnpaidOrderLines, rows.ProductSales),
+    PRODUCT_SALES: (rows.UnpaidOrderLines, rows.ProductSales, rows.WeeklyProductSales),
     DASHBOARD: dashboard_tables,
 }
 

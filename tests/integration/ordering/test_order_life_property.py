@@ -101,7 +101,7 @@ READS: dict[str, Callable[[Any], list[Any]]] = {
 TABLES: dict[str, tuple[type[Model], ...]] = {
     SALES: (views.OrderFact, views.RefundFact, views.DailySales),
     CUSTOMER_SUMMARY: (views.CustomerSummary, views.CustomerPaidTotal),
-    PRODUCT_SALES: (views.UnpaidOrderLines, views.ProductSales),
+    PRODUCT_SALES: (views.UnpaidOrderLines, views.ProductSales, views.WeeklyProductSales),
     DASHBOARD: dashboard_tables,
 }
 _shops = itertools.count(1)
