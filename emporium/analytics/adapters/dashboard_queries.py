@@ -215,10 +215,16 @@ def top_products(period: LocalPeriod, *, by: str, limit: int = 5) -> list[Produc
     first, last = period.utc_days()
     weeks, edges = _histogram_parts(first, last)
     totals: dict[tuple[Any, str], tuple[int, int]] = {}
-    for model, within in ((rows.WeeklyProductSales, weeks), (rows.ProductSales, edges)):
+    # Each also within the whole span, so that the (tenant, generation, day or week) indexes
+    # narrow the scan (the ORed edge ranges alone did not).
+    parts = (
+        (rows.WeeklyProductSales, weeks, Q(week__range=(week_of(first), last))),
+        (rows.ProductSales, edges, Q(day__range=(first, last))),
+    )
+    for model, within, span in parts:
         found = (
             _live(model, PRODUCT_SALES)
-            .filter(within)
+            .filter(span, within)
             .values_list("product_id", "currency")
             .annotate(total_units=Sum("units"), total_revenue=Sum("revenue_minor"))
             .order_by()
