@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet, Sum
 
 from emporium.analytics import models as rows
 from emporium.analytics.adapters.dashboard_store import DASHBOARD
@@ -67,15 +66,9 @@ def pinned() -> Iterator[Callable[[], bool]]:
 
 
 def _live(model: type[Any], projection: str) -> QuerySet[Any]:
-    """Return ``model``'s rows of the projection's live generation (pinned, or a subquery)."""
-    generations = _PINNED.get()
-    live: Any
-    if generations is not None:
-        live = generations[projection]
-    else:
-        states = ProjectionState.objects.filter(name=projection).values("generation")[:1]
-        live = Coalesce(Subquery(states), Value(1))
-    found: QuerySet[Any] = model.objects.filter(generation=live)
+    """Return ``model``'s rows of the projection's live generation (pinned, or read now)."""
+    generations = _PINNED.get() or _generations()
+    found: QuerySet[Any] = model.objects.filter(generation=generations[projection])
     return found
 
 
@@ -147,8 +140,9 @@ def _average_of(days: dict[tuple[str, date], dict[str, Any]], currency: str, day
     return half_even_quotient(sum(week), 7)
 
 
-def _histogram_parts(first: date, last: date) -> tuple[Q, Q]:
-    """Return the filters of the weekly rows and of the daily rows that cover ``first``..``last``.
+def _weeks_and_edges(first: date, last: date) -> tuple[Q, Q]:
+    """Return the filters of the weekly rows and of the daily rows that cover ``first``..``last``
+    (histograms and product sales alike).
 
     Whole weeks come from the weekly rows; the days before the first and after the last whole
     week from the daily ones.
@@ -169,7 +163,7 @@ def _medians(span: _Span) -> dict[str, dict[str, int]]:
     Two statements (weekly rows, daily rows), each summing both periods with FILTER.
     """
     periods = {"current": span.current.utc_days(), "previous": span.previous.utc_days()}
-    parts = {name: _histogram_parts(*days) for name, days in periods.items()}
+    parts = {name: _weeks_and_edges(*days) for name, days in periods.items()}
     first = min(days[0] for days in periods.values())
     last = max(days[1] for days in periods.values())
     tables = (
@@ -213,7 +207,7 @@ def top_products(period: LocalPeriod, *, by: str, limit: int = 5) -> list[Produc
     (two grouped statements), then ranked as SQL's ``RANK()`` ranks (``domain.top_ranked``).
     """
     first, last = period.utc_days()
-    weeks, edges = _histogram_parts(first, last)
+    weeks, edges = _weeks_and_edges(first, last)
     totals: dict[tuple[Any, str], tuple[int, int]] = {}
     # Each also within the whole span, so that the (tenant, generation, day or week) indexes
     # narrow the scan (the ORed edge ranges alone did not).

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -61,10 +62,7 @@ def bucket_value(bucket: int) -> int:
 
 def half_even_quotient(dividend: int, divisor: int) -> int:
     """Return ``dividend / divisor`` rounded half to even (a positive divisor)."""
-    quotient, remainder = divmod(dividend, divisor)
-    if 2 * remainder > divisor or (2 * remainder == divisor and quotient % 2):
-        quotient += 1
-    return quotient
+    return round(Fraction(dividend, divisor))  # a Fraction rounds half to even, as apply_rate
 
 
 def histogram_median(counts: Iterable[tuple[int, int]]) -> int | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from uuid import UUID, uuid4
 from zoneinfo import available_timezones
 
@@ -33,14 +34,9 @@ def valid_time_zone(name: str) -> bool:
     return name in _time_zones()
 
 
+@cache
 def _time_zones() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
-    return _ZONES
-
-
-_ZONES: frozenset[str] | None = None
+    return frozenset(available_timezones())
 
 
 class TenantStatus(StrEnum):
