@@ -10,6 +10,9 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from emporium.analytics.domain.order_export import day_bounds
+from emporium.analytics.domain.report import Period
+
 #: Every time zone's offset from UTC is a multiple of this, so local days are whole buckets.
 BUCKET = timedelta(minutes=15)
 
@@ -105,12 +108,9 @@ class LocalPeriod:
         length = timedelta(days=self.days)
         return LocalPeriod(self.start - length, self.end - length, self.time_zone)
 
-    def _midnight(self, day: date) -> datetime:
-        return datetime.combine(day, time(), ZoneInfo(self.time_zone)).astimezone(UTC)
-
     def instants(self) -> tuple[datetime, datetime]:
         """Return the UTC instants of the period's first local midnight and the one after it."""
-        return self._midnight(self.start), self._midnight(self.end + timedelta(days=1))
+        return day_bounds(Period(self.start, self.end), ZoneInfo(self.time_zone))
 
     def in_whole_hours(self) -> bool:
         """Return whether every local midnight of the period (and of the week before it) is
