@@ -308,6 +308,17 @@ SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
 ]
 LOGIN_URL = "admin:login"
+# The key of the audit log's hash of an e-mail that names no account (a failed sign-in for an
+# unknown or erased address); empty: derived from SECRET_KEY. Changing it starts new hashes.
+EMPORIUM_AUDIT_HASH_KEY = env.get("EMPORIUM_AUDIT_HASH_KEY", "")
+# Retention (days): the "apply-retention" task deletes older audit entries, failed deliveries,
+# inbox rows and published outbox rows (docs/architecture.md, "Retention").
+EMPORIUM_RETENTION_DAYS = {
+    "audit": _int("EMPORIUM_RETAIN_AUDIT_DAYS", 365),
+    "delivery_failures": _int("EMPORIUM_RETAIN_DELIVERY_FAILURES_DAYS", 30),
+    "inbox": _int("EMPORIUM_RETAIN_INBOX_DAYS", 30),
+    "outbox": _int("EMPORIUM_RETAIN_OUTBOX_DAYS", 7),
+}
 EMPORIUM_TOKEN_TTL = timedelta(hours=_int("EMPORIUM_TOKEN_TTL_HOURS", 24))
 # How long a placed, unpaid order holds its stock.
 EMPORIUM_RESERVATION_HOLD = timedelta(minutes=_int("EMPORIUM_RESERVATION_MINUTES", 15))

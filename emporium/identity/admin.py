@@ -1,4 +1,5 @@
-"""A shop's accounts and security audit log in the back office, on the shop's host."""
+"""A shop's accounts and security audit log in the back office, on the shop's host; every
+shop's audit log for platform operators."""
 
 from __future__ import annotations
 
@@ -11,15 +12,20 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from emporium.identity import bootstrap
+from emporium.identity.adapters.audit import email_hash
 from emporium.identity.application.change_role import ChangeRole
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import AuditEvent, User, normalize_email
-from emporium.multitenancy.admin_base import TenantModelAdmin
-from emporium.multitenancy.context import require_tenant
+from emporium.multitenancy.admin_base import TenantModelAdmin, serves_shop_staff
+from emporium.multitenancy.context import current_tenant, require_tenant
 from emporium.shared_kernel.errors import DomainError
+
+#: Operators read every tenant's audit entries on the owner's connection (it bypasses RLS).
+PLATFORM_READS = "admin"
 
 ROLE_CHOICES = [(role.value, role.value) for role in Role]
 
@@ -157,29 +163,61 @@ class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-a
         return super().user_change_password(request, id, form_url)
 
 
+def serves_operator(request: HttpRequest) -> bool:
+    """Return whether the request is on the platform's host from an active operator."""
+    user = request.user
+    return current_tenant() is None and user.is_active and user.is_superuser
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(TenantModelAdmin[AuditEvent]):
-    """The shop's security events, newest first: owners read them, nobody writes them here."""
+    """Security events, newest first, read-only: a shop's owners read their shop's on its host,
+    platform operators read every shop's and the platform's on the bare domain. Nobody adds,
+    changes or deletes an entry here (ADR 0021)."""
 
-    list_display = ("occurred_at", "event", "email", "ip_address", "request_id")
+    list_display = ("occurred_at", "event", "tenant_id", "user_id", "ip_address", "request_id")
     list_filter = ("event",)
-    search_fields = ("email", "request_id")
+    search_fields = ("=user_id", "=request_id", "=email_hash")
     ordering = ("-occurred_at", "-id")
+    actions = None
     fields = readonly_fields = (
         "occurred_at",
         "event",
-        "email",
+        "tenant_id",
         "user_id",
+        "email_hash",
         "ip_address",
+        "user_agent",
         "request_id",
         "detail",
     )
 
+    def _reader(self, request: HttpRequest) -> bool:
+        return (serves_shop_staff(request) and is_owner(request)) or serves_operator(request)
+
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return super().has_module_permission(request) and is_owner(request)
+        return self._reader(request)
 
     def has_view_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return super().has_view_permission(request, obj) and is_owner(request)
+        return self._reader(request)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[AuditEvent], search_term: str
+    ) -> tuple[QuerySet[AuditEvent], bool]:
+        """Find an e-mail's entries by its account's id and the e-mail's keyed hash: entries
+        keep no e-mail."""
+        term = search_term.strip()
+        if "@" not in term:
+            return super().get_search_results(request, queryset, term)
+        accounts = User.objects.filter(email=normalize_email(term)).values_list("pk", flat=True)
+        found = queryset.filter(Q(user_id__in=list(accounts)) | Q(email_hash=email_hash(term)))
+        return found, False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:
+        if current_tenant() is None and serves_operator(request):
+            # Every tenant's entries and the platform's: the owner's connection (RLS).
+            return AuditEvent.everywhere.using(PLATFORM_READS).order_by(*self.ordering)
+        return super().get_queryset(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

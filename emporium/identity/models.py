@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from emporium.identity.domain.roles import Role
+from emporium.infrastructure.db.maintenance import AuditLogIsImmutable, may_delete, may_update
 from emporium.multitenancy.context import current_tenant
 from emporium.multitenancy.scoping import TenantOrPlatformManager, TenantOwnedModel
 
@@ -155,8 +156,33 @@ class AccessToken(TenantOwnedModel):
         return f"token of {self.user_id}"
 
 
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    """Audit entries: ``update`` and ``delete`` refuse unless ``audit.maintenance`` allows them
+    (ADR 0021); PostgreSQL's trigger refuses them too, below the ORM."""
+
+    def update(self, **kwargs: Any) -> int:
+        if not may_update():
+            raise AuditLogIsImmutable("audit entries are changed only by erasure")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if not may_delete():
+            raise AuditLogIsImmutable("audit entries are deleted only by retention or offboarding")
+        return super().delete()
+
+
+#: The current tenant's entries (the platform's outside any tenant), immutable.
+AuditManager = TenantOrPlatformManager.from_queryset(AuditQuerySet)
+
+
 class AuditEvent(models.Model):
-    """A security event: sign-ins, lockouts, tokens, denied permissions, role changes."""
+    """A security event: who (an account id, never an e-mail), which tenant (NULL: the platform),
+    what, when, from which address and user agent, under which request id.
+
+    Entries are written once (``audit.record``) and never changed: only retention deletes them,
+    erasure scrubs the address and user agent of an account's entries, offboarding deletes a
+    tenant's (``audit.maintenance``; ADR 0021).
+    """
 
     rls_policy = "tenant-or-platform"
 
@@ -170,21 +196,35 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     occurred_at = models.DateTimeField(default=timezone.now)
-    event = models.CharField(max_length=40)
-    user_id = models.UUIDField(null=True, blank=True)  # kept after the account is deleted
-    email = models.CharField(max_length=254, blank=True)
+    event = models.CharField(max_length=40)  # the API's "type"
+    user_id = models.UUIDField(null=True, blank=True)  # kept after the account is erased
+    # A keyed hash (HMAC) of an e-mail that names no account (a failed sign-in), never the e-mail.
+    email_hash = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
-    objects = TenantOrPlatformManager["AuditEvent"]()
+    objects = AuditManager()
+    #: Every tenant's entries and the platform's (operators, retention; the owner's connection).
+    everywhere = models.Manager.from_queryset(AuditQuerySet)()
 
     class Meta:
         base_manager_name = "objects"
         indexes = [models.Index(fields=["tenant", "-occurred_at"], name="identity_audit_recent")]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.email}"
+        return f"{self.event} {self.user_id or self.email_hash[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and not may_update():
+            raise AuditLogIsImmutable("audit entries are changed only by erasure")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if not may_delete():
+            raise AuditLogIsImmutable("audit entries are deleted only by retention or offboarding")
+        return super().delete(*args, **kwargs)
 
 
 def account_of(user: object) -> User:

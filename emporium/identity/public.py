@@ -1,6 +1,9 @@
 """What other contexts may use of identity: permissions, who manages the shop, who an account
-is (e-mail and name), events, signals, pages of the back office."""
+is (e-mail and name), events, signals, pages of the back office, and the security audit log:
+``audit.record(audit.DATA_EXPORTED, request=..., user_id=..., **detail)``, its type names and
+its named exceptions (``audit.scrub_account``, ``audit.delete_tenant_entries``; ADR 0021)."""
 
+from emporium.identity.adapters import audit
 from emporium.identity.adapters.admin_site import BackOfficePage, register_back_office_page
 from emporium.identity.adapters.customer_columns import CustomerColumns
 from emporium.identity.adapters.directory import AccountCard, account_cards, accounts_matching
@@ -23,6 +26,7 @@ __all__ = [
     "account_email",
     "account_of",
     "accounts_matching",
+    "audit",
     "customer_registered",
     "customer_scope",
     "manages_shop",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from rest_framework.request import Request
 
 from emporium.identity.adapters import audit
-from emporium.identity.models import User, account_of
+from emporium.identity.models import User, account_of, normalize_email
 from emporium.infrastructure.http.signals import permission_denied
 
 #: ``receiver(sender, event: CustomerRegistered, **kwargs)``; sent after commit, robustly.
@@ -20,7 +21,21 @@ customer_registered = Signal()
 
 @receiver(user_logged_in, dispatch_uid="identity.audit_sign_in")
 def audit_sign_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
-    audit.record(audit.SIGN_IN, request=request, user_id=user.pk, email=user.email, via="session")
+    audit.record(audit.SIGN_IN_SUCCEEDED, request=request, user_id=user.pk, via="session")
+
+
+def account_named(email: str) -> UUID | None:
+    """Return the id of the current tenant's (or platform's) account with this e-mail, if any."""
+    found: UUID | None = (
+        User.objects.filter(email=normalize_email(email)).values_list("pk", flat=True).first()
+    )
+    return found
+
+
+def audit_attempt(event: str, request: HttpRequest | None, email: str, **detail: Any) -> None:
+    """Record a failed or locked-out sign-in: by account id, or by the e-mail's keyed hash."""
+    account = account_named(email) if email else None
+    audit.record(event, request=request, user_id=account, email="" if account else email, **detail)
 
 
 @receiver(user_login_failed, dispatch_uid="identity.audit_sign_in_failed")
@@ -29,14 +44,14 @@ def audit_sign_in_failed(
 ) -> None:
     email = str(credentials.get("email") or credentials.get("username") or "")
     locked = bool(getattr(request, "axes_locked_out", False))
-    audit.record(audit.SIGN_IN_FAILED, request=request, email=email, locked_out=locked)
+    audit_attempt(audit.SIGN_IN_FAILED, request, email, locked_out=locked)
 
 
 @receiver(user_locked_out, dispatch_uid="identity.audit_locked_out")
 def audit_locked_out(
     sender: Any, request: HttpRequest, username: str, ip_address: str, **kwargs: Any
 ) -> None:
-    audit.record(audit.LOCKED_OUT, request=request, email=username.split(":", 1)[-1])
+    audit_attempt(audit.LOCKED_OUT, request, username.split(":", 1)[-1])
 
 
 @receiver(permission_denied, dispatch_uid="identity.audit_permission_denied")
@@ -44,9 +59,8 @@ def audit_permission_denied(sender: Any, request: Request, **kwargs: Any) -> Non
     user = account_of(request.user)  # signalled for signed-in callers only
     audit.record(
         audit.PERMISSION_DENIED,
-        request=request._request,
+        request=request,
         user_id=user.pk,
-        email=user.email,
         method=request.method,
         path=request.path,
     )

@@ -40,9 +40,7 @@ class AuditedRoleChanges:
             audit.ROLE_CHANGED,
             request=self.request,
             user_id=actor.id,
-            email=actor.email,
             account_id=str(account.id),
-            account_email=account.email,
             old=account.role.value if account.role else None,
             new=new.value,
         )

@@ -72,10 +72,10 @@ class TokenView(TenantAPIView):
         if user is None:
             raise AuthenticationFailed("Wrong e-mail or password.")
         raw, token = issue_token(user)
+        audit.record(audit.SIGN_IN_SUCCEEDED, request=django_request, user_id=user.pk, via="token")
         audit.record(
-            audit.SIGN_IN, request=django_request, user_id=user.pk, email=email, via="token"
+            audit.TOKEN_ISSUED, request=django_request, user_id=user.pk, token=str(token.pk)
         )
-        audit.record(audit.TOKEN_ISSUED, request=django_request, user_id=user.pk, email=email)
         body = self.TokenSerializer({"token": raw, "expires_at": token.expires_at}).data
         return Response(body, status=status.HTTP_200_OK)
 
@@ -85,7 +85,5 @@ class TokenView(TenantAPIView):
         assert isinstance(token, AccessToken)
         revoke_token(token)
         user = account_of(request.user)
-        audit.record(
-            audit.TOKEN_REVOKED, request=request._request, user_id=user.pk, email=user.email
-        )
+        audit.record(audit.TOKEN_REVOKED, request=request, user_id=user.pk, token=str(token.pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

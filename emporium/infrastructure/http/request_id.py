@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from emporium.infrastructure.logging import request_id_var
+from emporium.infrastructure.logging import request_id_var, request_var
 
 # A caller's id is kept only when it is short and plain, so it cannot inject into logs.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -24,9 +24,11 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        request_token = request_var.set(request)
         try:
             response = self.get_response(request)
         finally:
+            request_var.reset(request_token)
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
