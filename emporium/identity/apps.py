@@ -16,10 +16,13 @@ class IdentityConfig(AppConfig):
         from emporium.identity.domain.events import CustomerRegistered
         from emporium.infrastructure.bus import message_bus
         from emporium.infrastructure.signals import forward_to
+        from emporium.tenancy.public import TenantReactivated, TenantSuspended
 
-        message_bus().register(
-            CustomerRegistered, forward_to(signals.customer_registered, sender=self.name)
-        )
+        bus = message_bus()
+        bus.register(CustomerRegistered, forward_to(signals.customer_registered, sender=self.name))
+        # A shop suspended or reactivated is in the platform's security audit log.
+        bus.register(TenantSuspended, signals.audit_tenant_status)
+        bus.register(TenantReactivated, signals.audit_tenant_status)
 
 
 class BackOfficeAdminConfig(admin_apps.AdminConfig):

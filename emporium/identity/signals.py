@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from emporium.identity.adapters import audit
 from emporium.identity.models import User, account_of, normalize_email
 from emporium.infrastructure.http.signals import permission_denied
+from emporium.infrastructure.logging import current_request
+from emporium.tenancy.public import TenantReactivated, TenantSuspended
 
 #: ``receiver(sender, event: CustomerRegistered, **kwargs)``; sent after commit, robustly.
 customer_registered = Signal()
@@ -63,4 +65,26 @@ def audit_permission_denied(sender: Any, request: Request, **kwargs: Any) -> Non
         user_id=user.pk,
         method=request.method,
         path=request.path,
+    )
+
+
+def operator_of(request: HttpRequest | None) -> UUID | None:
+    """Return the id of the signed-in account of ``request`` (an operator), if any."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    account: UUID = user.pk
+    return account
+
+
+def audit_tenant_status(event: TenantSuspended | TenantReactivated) -> None:
+    """Record a shop's suspension or reactivation in the platform's audit log (tenant NULL):
+    an operator's act, by the admin's action or ``manage.py tenants``."""
+    request = current_request()
+    audit.record(
+        audit.TENANT_SUSPENDED if isinstance(event, TenantSuspended) else audit.TENANT_REACTIVATED,
+        user_id=operator_of(request),
+        platform=True,
+        tenant=event.slug,
+        via="admin" if request is not None else "command",
     )

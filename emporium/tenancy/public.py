@@ -1,9 +1,11 @@
-"""What other contexts may use of the tenancy context: a shop's settings and the active shops."""
+"""What other contexts may use of the tenancy context: a shop's settings, the active shops, and
+the events of a shop's suspension and reactivation (the security audit log records them)."""
 
 from decimal import Decimal
 
 from emporium.multitenancy.context import TenantRef, require_tenant
 from emporium.tenancy.adapters.commands import EachTenantCommand, TenantCommand
+from emporium.tenancy.domain.events import TenantReactivated, TenantSuspended
 
 
 def shop_currency() -> str:
@@ -74,6 +76,8 @@ def shop_name() -> str:
 __all__ = [
     "EachTenantCommand",
     "TenantCommand",
+    "TenantReactivated",
+    "TenantSuspended",
     "active_tenant",
     "active_tenants",
     "enabled_payment_methods",

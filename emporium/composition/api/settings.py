@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.catalog import public as catalog
-from emporium.identity.public import Owner
+from emporium.identity.public import Owner, account_of, audit
 from emporium.infrastructure.http.openapi import problem_responses
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.multitenancy.context import require_tenant
@@ -99,4 +99,16 @@ class SettingsView(TenantAPIView):
             payment_methods=tuple(dict.fromkeys(methods)) if methods is not None else None,
             time_zone=values.get("time_zone"),
         )
-        return Response(self._body(bootstrap.change_settings(cmd, currency_in_use)))
+        before = bootstrap.current_tenant()
+        assert before is not None
+        after = bootstrap.change_settings(cmd, currency_in_use)
+        old, new = self._body(before), self._body(after)
+        changed = sorted(key for key in new if new[key] != old[key])
+        if changed:  # the keys only: values may one day include a secret
+            audit.record(
+                audit.SETTINGS_CHANGED,
+                request=request,
+                user_id=account_of(request.user).pk,
+                changed=changed,
+            )
+        return Response(new)

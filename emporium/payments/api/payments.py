@@ -12,7 +12,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from emporium.identity.public import ShopStaff, SignedIn, account_of, customer_scope, manages_shop
+from emporium.identity.public import (
+    ShopStaff,
+    SignedIn,
+    account_of,
+    audit,
+    customer_scope,
+    manages_shop,
+)
 from emporium.infrastructure.http.fields import StrictBooleanField, TimestampField, timestamp
 from emporium.infrastructure.http.idempotency import IdempotentCreateMixin
 from emporium.infrastructure.http.money import MoneyField
@@ -140,6 +147,15 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
         data = body.validated_data
         refund = bootstrap.refund_payment(
             RefundPayment(pk, data.get("amount"), restock=data["restock"])
+        )
+        audit.record(
+            audit.REFUND_CREATED,
+            request=request,
+            user_id=account_of(request.user).pk,
+            refund_id=str(refund.id),
+            payment_id=str(pk),
+            amount=refund.amount.to_dict(),
+            restock=data["restock"],
         )
         document = {
             "id": str(refund.id),

@@ -22,11 +22,12 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from emporium.identity.public import audit
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.payments import bootstrap
 from emporium.payments.adapters import webhooks
 from emporium.payments.adapters.registry import providers
-from emporium.payments.application.apply_webhook import ApplyWebhook
+from emporium.payments.application.apply_webhook import REFUNDED, ApplyWebhook
 from emporium.tenancy.public import webhook_secret
 
 
@@ -88,7 +89,21 @@ class PaymentWebhookView(TenantAPIView):
         try:
             webhooks.verify(request.headers.get("X-Signature"), body, webhook_secret(), time.time())
         except webhooks.InvalidSignature as exc:
+            # Answered, not rolled back: the entry stays (the handler answers inside the request).
+            audit.record(
+                audit.WEBHOOK_SIGNATURE_FAILED, request=request, provider=provider, reason=str(exc)
+            )
             raise WebhookSignatureInvalid(str(exc)) from None
         event = webhooks.parse_event(body)
         outcome = bootstrap.apply_provider_event(ApplyWebhook(provider, event))
+        if outcome == "applied" and event.type == REFUNDED:
+            amount = event.data.get("amount")
+            audit.record(
+                audit.REFUND_CREATED,
+                request=request,
+                via="webhook",
+                provider=provider,
+                event_id=event.id,
+                amount=amount if isinstance(amount, dict) else None,
+            )
         return Response({"id": event.id, "type": event.type, "status": outcome})
