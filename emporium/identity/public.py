@@ -6,9 +6,19 @@ its named exceptions (``audit.scrub_account``, ``audit.delete_tenant_entries``; 
 from emporium.identity.adapters import audit
 from emporium.identity.adapters.admin_site import BackOfficePage, register_back_office_page
 from emporium.identity.adapters.customer_columns import CustomerColumns
+from emporium.identity.adapters.customer_data import (
+    Person,
+    account_document,
+    audit_documents,
+    check_erasable,
+    erase_account,
+    password_matches,
+    person,
+)
 from emporium.identity.adapters.directory import AccountCard, account_cards, accounts_matching
 from emporium.identity.api.permissions import Owner, ShopStaff, SignedIn, roles
-from emporium.identity.domain.events import CustomerRegistered
+from emporium.identity.domain.account import erased_email
+from emporium.identity.domain.events import CustomerErased, CustomerRegistered
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import account_email, account_of, customer_scope, manages_shop
 from emporium.identity.signals import customer_registered
@@ -17,19 +27,28 @@ __all__ = [
     "AccountCard",
     "BackOfficePage",
     "CustomerColumns",
+    "CustomerErased",
     "CustomerRegistered",
     "Owner",
+    "Person",
     "Role",
     "ShopStaff",
     "SignedIn",
     "account_cards",
+    "account_document",
     "account_email",
     "account_of",
     "accounts_matching",
     "audit",
+    "audit_documents",
+    "check_erasable",
     "customer_registered",
     "customer_scope",
+    "erase_account",
+    "erased_email",
     "manages_shop",
+    "password_matches",
+    "person",
     "register_back_office_page",
     "roles",
 ]

@@ -5,6 +5,12 @@ from datetime import datetime
 from uuid import UUID
 
 from emporium.ordering import bootstrap
+from emporium.ordering.adapters.customer_data import (
+    ErasedOrders,
+    customer_order_ids,
+    customer_orders,
+    erase_customer_addresses,
+)
 from emporium.ordering.adapters.event_store import DjangoOrderEventStore
 from emporium.ordering.adapters.export import OrderRecord, orders_created_between
 from emporium.ordering.adapters.payable import OrderToPay, lock_order_to_pay
@@ -44,6 +50,7 @@ def record_shipment(
 
 
 __all__ = [
+    "ErasedOrders",
     "FulfilmentRequested",
     "OrderCancelled",
     "OrderFulfilled",
@@ -55,6 +62,9 @@ __all__ = [
     "RecordRefund",
     "ShippingAddress",
     "check_order_refund",
+    "customer_order_ids",
+    "customer_orders",
+    "erase_customer_addresses",
     "fulfilment_requested",
     "has_orders",
     "lock_order_to_pay",

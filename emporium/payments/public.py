@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from emporium.payments.adapters.customer_data import customer_payments, erase_card_digits
 from emporium.payments.adapters.registry import providers
 from emporium.payments.signals import payment_processed, payment_refunded
 
@@ -11,4 +12,10 @@ def available_methods() -> list[str]:
     return sorted(providers())
 
 
-__all__ = ["available_methods", "payment_processed", "payment_refunded"]
+__all__ = [
+    "available_methods",
+    "customer_payments",
+    "erase_card_digits",
+    "payment_processed",
+    "payment_refunded",
+]

@@ -304,6 +304,26 @@ CALLS = [
         everyone(200, **STAFF_ONLY),
         path=lambda w, r: f"api/v1/customers/{w.accounts['customer'].pk}/summary/",
     ),
+    Call("api/v1/me/export/", "get", everyone(200, **SIGNED_IN)),
+    Call(
+        "api/v1/customers/<uuid:pk>/export/",
+        "get",
+        everyone(200, **OWNER_ONLY),
+        path=lambda w, r: f"api/v1/customers/{w.accounts['customer'].pk}/export/",
+    ),
+    # Customers erase themselves; owners and staff are not erased this way (422).
+    Call(
+        "api/v1/me/erasure/",
+        "post",
+        everyone(202, staff=422, owner=422, **SIGNED_IN),
+        body=lambda w, r: {"password": PASSWORD},
+    ),
+    Call(
+        "api/v1/customers/<uuid:pk>/erasure/",
+        "post",
+        everyone(202, **OWNER_ONLY),
+        path=lambda w, r: f"api/v1/customers/{w.accounts['customer'].pk}/erasure/",
+    ),
 ]
 
 

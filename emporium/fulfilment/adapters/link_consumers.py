@@ -22,8 +22,12 @@ SHIPMENT_DISPATCHED = "fulfilment.shipment_dispatched"
 #: Without a broker, the consumer that carries the service's events to it over HTTP.
 LINK_CONSUMER = "fulfilment-link"
 #: What the service consumes (ADR 0018) that Emporium publishes today. ``identity.
-#: customer_erased`` and ``tenancy.tenant_deleted`` join when erasure and offboarding exist.
-FORWARDED = ("ordering.fulfilment_requested", "ordering.order_refunded")
+#: customer_erased`` joins when erasure exists.
+FORWARDED = (
+    "ordering.fulfilment_requested",
+    "ordering.order_refunded",
+    "tenancy.tenant_deleted",
+)
 #: Where the service takes an envelope pushed to it.
 PUSH_PATH = "/internal/events/"
 

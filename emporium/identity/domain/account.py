@@ -6,13 +6,29 @@ import unicodedata
 from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
-from emporium.identity.domain.events import CustomerRegistered
+from emporium.identity.domain.events import CustomerErased, CustomerRegistered
 from emporium.identity.domain.roles import Role
 from emporium.shared_kernel.aggregate import Aggregate
 from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
+
+
+class NotErasable(BusinessRuleViolation):
+    """Only customers are erased this way; owners and staff leave through the owner (422)."""
+
+    code = "not-erasable"
+    title = "Not erasable"
+
+
+#: Where an erased account's e-mail points: a reserved domain (RFC 2606) that names no one.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
+def erased_email(account_id: UUID) -> str:
+    """Return the e-mail an erased account keeps: unique in its shop, naming no one."""
+    return f"erased-{account_id}@{ERASED_EMAIL_DOMAIN}"
 
 
 class EmailTaken(BusinessRuleViolation):
@@ -63,3 +79,15 @@ class Account(Aggregate[UUID]):
         account = cls(email=_valid_email(email), name=_valid_name(name), role=Role.CUSTOMER)
         account.record(CustomerRegistered, email=account.email, name=account.name)
         return account
+
+    def erase(self) -> None:
+        """Forget who the customer is (e-mail, name) and record CustomerErased.
+
+        Owners and staff are refused: a shop must keep someone who runs it, and their accounts
+        leave through a role change first.
+        """
+        if self.role is not Role.CUSTOMER:
+            raise NotErasable(f"An account with the role {self.role.value} cannot be erased.")
+        self.email = erased_email(self.id)
+        self.name = ""
+        self.record(CustomerErased, customer_id=str(self.id))

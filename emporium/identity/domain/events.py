@@ -13,3 +13,12 @@ class CustomerRegistered(DomainEvent):
 
     email: str
     name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerErased(DomainEvent):
+    """A customer's personal data was erased; consumers scrub what they hold of it."""
+
+    context = "identity"
+
+    customer_id: str

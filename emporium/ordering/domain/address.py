@@ -11,6 +11,8 @@ from emporium.shared_kernel.errors import InvalidInput
 
 #: The longest a field of an address may be (API.md: 1 to 200 characters).
 MAX_FIELD_LENGTH = 200
+#: What each erased field of an address reads (never a person's: brackets are no address).
+ERASED = "[erased]"
 #: Fields that may not be empty; ``line2`` may.
 REQUIRED = ("name", "line1", "city", "postal_code")
 
@@ -73,6 +75,26 @@ class ShippingAddress:
             postal_code=data["postal_code"],
             country=data["country"],
         )
+
+    def erased(self) -> ShippingAddress:
+        """Return the address with everything but the country replaced (erasure: the country
+        stays for tax and the sales figures; the value still passes every check)."""
+        return ShippingAddress(
+            name=ERASED,
+            line1=ERASED,
+            line2=ERASED if self.line2 else "",
+            city=ERASED,
+            postal_code=ERASED,
+            country=self.country,
+        )
+
+    def personal_values(self) -> set[str]:
+        """Return the strings that locate or name the person (the country left out)."""
+        return {
+            value
+            for value in (self.name, self.line1, self.line2, self.city, self.postal_code)
+            if value and value != ERASED
+        }
 
     def to_dict(self) -> dict[str, str]:
         """Return the address as API.md writes it."""

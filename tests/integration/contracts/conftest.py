@@ -190,6 +190,16 @@ class Shop:
             expect=201,
         )
 
+    def erase(self) -> None:
+        """Register a customer and have the owner erase them."""
+        created = self.call(
+            "post",
+            "/api/v1/customers/",
+            body={"email": "dora@shop.example", "password": "quiet lantern 8731", "name": "Dora"},
+            expect=201,
+        ).json()
+        self.call("post", f"/api/v1/customers/{created['id']}/erasure/", "owner", expect=202)
+
     def tenancy(self) -> None:
         """Change acme's settings as its owner; suspend and reactivate globex on the platform."""
         self.call("patch", "/api/v1/settings/", "owner", {"tax_rate": "10.00"}, expect=200)

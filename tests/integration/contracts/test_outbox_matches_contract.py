@@ -24,6 +24,7 @@ def test_every_event_emporium_publishes_reaches_the_outbox_as_the_contract_says(
     shop: Shop,
 ) -> None:
     shop.register()
+    shop.erase()
     shop.catalog()
     shop.orders()
     shipped_order, _ = shop.shipped()
