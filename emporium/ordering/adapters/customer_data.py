@@ -1,6 +1,6 @@
 """A customer's data in ordering: orders with their events, exported; addresses, erased.
 
-Erasure rewrites the stored events in place (ADR 0021 of this change, see docs): the address of
+Erasure rewrites the stored events in place (ADR 0022): the address of
 ``ordering.order_placed`` v3 and ``ordering.fulfilment_requested`` v2 becomes the erased address
 of the row, so a fold of the stream still equals the row and a replay still projects the same
 figures. Nothing else of an event changes: ids, versions, positions, amounts, dates, country.

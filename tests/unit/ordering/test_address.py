@@ -64,3 +64,26 @@ def test_missing_and_unknown_fields_are_named() -> None:
 @pytest.mark.parametrize(("code", "known"), [("DE", True), ("US", True), ("UK", False)])
 def test_country_codes_are_iso_3166_alpha_2(code: str, known: bool) -> None:
     assert is_country_code(code) is known
+
+
+def test_an_erased_address_keeps_the_country_and_still_passes_every_check() -> None:
+    erased = ShippingAddress.from_dict({**GOOD, "line2": "Flat 2"}).erased()
+
+    assert erased.to_dict() == {
+        "name": "[erased]",
+        "line1": "[erased]",
+        "line2": "[erased]",
+        "city": "[erased]",
+        "postal_code": "[erased]",
+        "country": "GB",
+    }
+    assert ShippingAddress.from_dict(erased.to_dict()) == erased
+    assert erased.erased() == erased
+    assert erased.personal_values() == set()
+
+
+def test_an_empty_line2_stays_empty_and_is_no_personal_value() -> None:
+    address = ShippingAddress.from_dict(GOOD)
+
+    assert address.erased().line2 == ""
+    assert address.personal_values() == {"Zoë Ångström", "1 Quay St", "Bristol", "BS1 4DJ"}
