@@ -232,7 +232,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 2.0,
         "options": {"expires": 10},
     },
-    "prune-outbox": {"task": "infrastructure.prune_outbox", "schedule": 86400.0},
+    # Audit entries, failed deliveries, inbox and published outbox past EMPORIUM_RETENTION_DAYS.
+    "apply-retention": {"task": "infrastructure.apply_retention", "schedule": 86400.0},
     # Instances of the fulfilment service that stopped answering leave the rotation.
     "check-fulfilment-instances": {
         "task": "fulfilment.check_instances",

@@ -24,6 +24,11 @@ class IdentityConfig(AppConfig):
         bus.register(TenantSuspended, signals.audit_tenant_status)
         bus.register(TenantReactivated, signals.audit_tenant_status)
 
+        from emporium.identity.adapters.audit import prune_audit
+        from emporium.infrastructure.retention import register_retention
+
+        register_retention("audit", prune_audit)
+
 
 class BackOfficeAdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin`` whose ``admin.site`` is the back office's own site."""

@@ -10,6 +10,7 @@ class InfrastructureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from emporium.infrastructure import retention  # noqa: F401 - registers its rules
         from emporium.infrastructure.db import lookups, sqlite_functions
 
         lookups.register()

@@ -1,17 +1,13 @@
-"""Celery tasks of the shared infrastructure: the outbox relay, its retention, key purges."""
+"""Celery tasks of the shared infrastructure: the outbox relay, retention, key purges."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from celery import shared_task
 
 from emporium.infrastructure.http.idempotency import purge_idempotency_records
 from emporium.infrastructure.messaging.publisher import default_publisher
-from emporium.infrastructure.messaging.relay import prune_published, relay_batch
-
-#: How long published outbox rows are kept (for operators and replays) before pruning.
-OUTBOX_RETENTION = timedelta(days=7)
+from emporium.infrastructure.messaging.relay import relay_batch
+from emporium.infrastructure.retention import apply_retention
 
 
 @shared_task(name="infrastructure.relay_outbox")
@@ -24,10 +20,11 @@ def relay_outbox(limit: int = 500) -> int:
         publisher.close()
 
 
-@shared_task(name="infrastructure.prune_outbox")
-def prune_outbox(days: int = OUTBOX_RETENTION.days) -> int:
-    """Delete outbox rows published more than ``days`` ago; return how many."""
-    return prune_published(timedelta(days=days))
+@shared_task(name="infrastructure.apply_retention")
+def retention() -> dict[str, int]:
+    """Delete what is past its retention (audit entries, failed deliveries, inbox, published
+    outbox; ``EMPORIUM_RETENTION_DAYS``) across tenants; return how many rows of each."""
+    return apply_retention()
 
 
 @shared_task(name="infrastructure.purge_idempotency_keys")

@@ -305,3 +305,56 @@ def test_suspending_a_shop_with_the_command_is_in_the_platforms_audit(acme_and_g
     assert platform_entries() == [
         ("tenant_suspended", None, {"tenant": "globex", "via": "command"})
     ]
+
+
+# --- read only everywhere -----------------------------------------------------------------------
+
+
+def test_the_back_office_shows_entries_to_owners_read_only(shop) -> None:
+    body = {"email": "ann@shop.example", "password": "wrong"}
+    call(shop, "post", "/api/v1/auth/token/", None, body)
+    pk = only(shop, "sign_in_failed")["id"]
+    owner, _ = admin_sign_in("acme.localhost", "owner@shop.example", ACCOUNT_PASSWORD)
+    staff, _ = admin_sign_in("acme.localhost", "staff@shop.example", ACCOUNT_PASSWORD)
+    url = f"/admin/identity/auditevent/{pk}/"
+
+    listing = owner.get("/admin/identity/auditevent/")
+    detail = owner.get(url + "change/")
+
+    assert listing.status_code == 200
+    assert f'href="{url}change/"' in listing.text
+    assert 'name="action"' not in listing.text  # no bulk delete
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.text
+    assert form_post(owner, url + "change/", {"event": "forged"}).status_code == 403
+    assert owner.get(url + "delete/").status_code == 403
+    assert form_post(owner, url + "delete/", {"post": "yes"}).status_code == 403
+    assert owner.get("/admin/identity/auditevent/add/").status_code == 403
+    assert staff.get("/admin/identity/auditevent/").status_code == 403
+    assert entries(shop, "sign_in_failed")[0]["type"] == "sign_in_failed"
+    with tenant_context(shop.acme):
+        assert AuditEvent.objects.filter(pk=pk, event="sign_in_failed").exists()
+
+
+@BOTH_DATABASES
+def test_operators_read_every_shops_entries_read_only(operator, acme_and_globex) -> None:
+    acme, globex = acme_and_globex
+    for host in ("acme.localhost", "globex.localhost"):
+        Client().post(
+            "/api/v1/auth/token/",
+            {"email": "who@else.example", "password": "wrong"},
+            content_type="application/json",
+            HTTP_HOST=host,
+        )
+    client, _ = admin_sign_in("localhost", OPERATOR, PASSWORD)
+    rows = list(AuditEvent.everywhere.using("admin").order_by("id"))
+
+    listing = client.get("/admin/identity/auditevent/")
+    shown = re.findall(r'href="/admin/identity/auditevent/(\d+)/change/', listing.text)
+
+    assert {row.tenant_id for row in rows if row.event == "sign_in_failed"} == {acme.id, globex.id}
+    assert sorted(int(pk) for pk in set(shown)) == [row.pk for row in rows]
+    first = f"/admin/identity/auditevent/{rows[0].pk}/"
+    assert client.get(first + "change/").status_code == 200
+    assert client.get(first + "delete/").status_code == 403
+    assert form_post(client, first + "change/", {"event": "forged"}).status_code == 403

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 #: Everything but the sweep: the relay would publish to a configured broker.
 OTHERS = [
     "relay-outbox",
-    "prune-outbox",
+    "apply-retention",
     "warm-catalog-caches",
     "purge-idempotency-keys",
     "catch-up-projections",
