@@ -26,6 +26,11 @@ def reactivate_tenant(cmd: use_cases.ReactivateTenant) -> Tenant:
     return use_cases.reactivate_tenant(cmd, DjangoTenancyUnitOfWork(message_bus()))
 
 
+def delete_tenant(cmd: use_cases.DeleteTenant) -> Tenant:
+    """Remove a tenant's own rows on the owner's connection (offboarding removed the rest)."""
+    return use_cases.delete_tenant(cmd, DjangoTenancyUnitOfWork(message_bus()))
+
+
 def change_settings(
     cmd: use_cases.ChangeSettings, currency_in_use: Callable[[], bool] = lambda: False
 ) -> Tenant:

@@ -65,6 +65,15 @@ def active_tenant(slug: str) -> TenantRef | None:
     return lookup(slug)
 
 
+def tenant_exists(slug: str) -> bool:
+    """Return whether a tenant named ``slug`` exists, active or suspended (cached lookup)."""
+    from emporium.tenancy.adapters.resolution import (
+        tenant_exists as lookup,  # late: it imports models
+    )
+
+    return lookup(slug)
+
+
 def shop_name() -> str:
     """Return the current tenant's display name."""
     from emporium.tenancy.models import Tenant  # late: models import this module
@@ -85,5 +94,6 @@ __all__ = [
     "shop_name",
     "shop_terms",
     "shop_time_zone",
+    "tenant_exists",
     "webhook_secret",
 ]

@@ -9,9 +9,10 @@ from django.db import transaction
 from emporium.infrastructure.unit_of_work import DjangoUnitOfWork
 from emporium.multitenancy.context import TenantRef, current_tenant_slug, tenant_context
 from emporium.shared_kernel.messagebus import MessageBus
-from emporium.tenancy.adapters.resolution import forget_tenant
+from emporium.tenancy.adapters.resolution import forget_host, forget_tenant
 from emporium.tenancy.domain.tenant import Tenant, TenantSettings, TenantStatus
 from emporium.tenancy.models import Tenant as TenantRow
+from emporium.tenancy.models import TenantHost as HostRow
 from emporium.tenancy.models import TenantSettings as SettingsRow
 
 PLATFORM_ALIAS = "admin"  # tenants are managed across tenants, by the owner role
@@ -89,6 +90,28 @@ class DjangoTenantRepository:
         # Requests must see a suspension once it commits, not when the lookup cache expires.
         slug = tenant.slug
         transaction.on_commit(lambda: forget_tenant(slug), using=self.uow.using)
+        self.uow.track(tenant)
+
+    def remove(self, tenant: Tenant) -> None:
+        hosts = list(
+            HostRow.objects.using(self.uow.using)
+            .filter(tenant_id=tenant.id)
+            .values_list("host", flat=True)
+        )
+        # In the tenant's own context: the delete's check for rows that still point at the
+        # tenant (every key to it protects) looks through the tenant-scoped managers.
+        with tenant_context(TenantRef(tenant.id, tenant.slug)):
+            HostRow.objects.using(self.uow.using).filter(tenant_id=tenant.id).delete()
+            SettingsRow.objects.using(self.uow.using).filter(tenant_id=tenant.id).delete()
+            TenantRow.objects.using(self.uow.using).filter(id=tenant.id).delete()
+        slug = tenant.slug
+
+        def forget() -> None:
+            forget_tenant(slug)
+            for host in hosts:
+                forget_host(host)
+
+        transaction.on_commit(forget, using=self.uow.using)
         self.uow.track(tenant)
 
     def all(self) -> list[Tenant]:

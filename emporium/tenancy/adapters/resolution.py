@@ -131,6 +131,16 @@ def active_tenant(slug: str) -> TenantRef | None:
     return TenantRef(id=uuid.UUID(found.id), slug=found.slug)
 
 
+def tenant_exists(slug: str) -> bool:
+    """Return whether a tenant named ``slug`` exists, active or suspended (cached lookup)."""
+    return SLUG_PATTERN.fullmatch(slug) is not None and _tenant_by_slug(slug) is not None
+
+
 def forget_tenant(slug: str) -> None:
     """Drop the cached lookup of ``slug`` (after a save or a suspension)."""
     platform_cache().delete(slug_key(slug))
+
+
+def forget_host(host: str) -> None:
+    """Drop the cached lookup of custom ``host`` (after it was removed)."""
+    platform_cache().delete(host_key(host))

@@ -23,6 +23,10 @@ class TenantRepository(Protocol):
         """Store the changes of a loaded tenant."""
         ...
 
+    def remove(self, tenant: Tenant) -> None:
+        """Delete a loaded tenant with its settings and hosts (its events are still stored)."""
+        ...
+
     def all(self) -> list[Tenant]:
         """Return every tenant, by slug."""
         ...

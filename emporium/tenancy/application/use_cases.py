@@ -83,6 +83,21 @@ def reactivate_tenant(cmd: ReactivateTenant, uow: TenancyUnitOfWork) -> Tenant:
 
 
 @dataclass(frozen=True)
+class DeleteTenant:
+    slug: str
+
+
+def delete_tenant(cmd: DeleteTenant, uow: TenancyUnitOfWork) -> Tenant:
+    """Remove a tenant, its settings and hosts; the caller has removed every other row of it."""
+    with uow:
+        tenant = _load(uow, cmd.slug)
+        tenant.delete()
+        uow.tenants.remove(tenant)
+        uow.commit()
+    return tenant
+
+
+@dataclass(frozen=True)
 class ChangeSettings:
     slug: str
     name: str | None = None

@@ -35,3 +35,12 @@ class TenantSettingsChanged(DomainEvent):
     context = "tenancy"
 
     changed: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantDeleted(DomainEvent):
+    """A shop left the platform and its data was deleted (``manage.py delete_tenant``)."""
+
+    context = "tenancy"
+
+    slug: str

@@ -16,6 +16,7 @@ from emporium.shared_kernel.errors import BusinessRuleViolation, InvalidInput
 from emporium.shared_kernel.money import UnknownCurrency, minor_digits
 from emporium.tenancy.domain.events import (
     TenantCreated,
+    TenantDeleted,
     TenantReactivated,
     TenantSettingsChanged,
     TenantSuspended,
@@ -141,3 +142,7 @@ class Tenant(Aggregate[UUID]):
             raise BusinessRuleViolation(f"Tenant {self.slug} is already active.")
         self.status = TenantStatus.ACTIVE
         self.record(TenantReactivated, slug=self.slug)
+
+    def delete(self) -> None:
+        """Leave the platform: the shop's data goes (offboarding); its slug becomes free."""
+        self.record(TenantDeleted, slug=self.slug)

@@ -22,8 +22,12 @@ from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.shared_kernel.events import rfc3339
 from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
 from emporium.tenancy.application.use_cases import (
+    CreateTenant,
+    DeleteTenant,
     ReactivateTenant,
     SuspendTenant,
+    create_tenant,
+    delete_tenant,
     reactivate_tenant,
     suspend_tenant,
 )
@@ -201,12 +205,16 @@ class Shop:
         self.call("post", f"/api/v1/customers/{created['id']}/erasure/", "owner", expect=202)
 
     def tenancy(self) -> None:
-        """Change acme's settings as its owner; suspend and reactivate globex on the platform."""
+        """Change acme's settings as its owner; suspend and reactivate globex on the platform;
+        create and delete a third shop."""
         self.call("patch", "/api/v1/settings/", "owner", {"tax_rate": "10.00"}, expect=200)
         # On the app's connection, so that the rows stay in the test's transaction.
         uow = DjangoTenancyUnitOfWork(message_bus(), using="default")
         suspend_tenant(SuspendTenant(self.globex.slug), uow)
         reactivate_tenant(ReactivateTenant(self.globex.slug), uow)
+        # A shop with nothing but its own rows leaves: tenancy.tenant_deleted.
+        create_tenant(CreateTenant(slug="initech", name="Initech"), uow)
+        delete_tenant(DeleteTenant("initech"), uow)
 
 
 def shipment_dispatched(order_id: str, tenant: str) -> dict[str, Any]:

@@ -8,9 +8,11 @@ from emporium.shared_kernel.errors import BusinessRuleViolation, NotFound
 from emporium.tenancy.application.use_cases import (
     ChangeSettings,
     CreateTenant,
+    DeleteTenant,
     SuspendTenant,
     change_settings,
     create_tenant,
+    delete_tenant,
     suspend_tenant,
 )
 from emporium.tenancy.domain.tenant import Tenant, TenantStatus
@@ -34,6 +36,10 @@ class InMemoryTenants:
 
     def save(self, tenant: Tenant) -> None:
         self.rows[tenant.slug] = tenant
+        self.uow.track(tenant)
+
+    def remove(self, tenant: Tenant) -> None:
+        del self.rows[tenant.slug]
         self.uow.track(tenant)
 
     def all(self) -> list[Tenant]:
@@ -93,6 +99,28 @@ def test_suspend_tenant_changes_status_and_publishes() -> None:
 
     assert tenant.status is TenantStatus.SUSPENDED
     assert [e.type for e in uow.outbox][-1] == "tenancy.tenant_suspended"
+
+
+def test_delete_tenant_removes_it_and_publishes_tenant_deleted_with_its_slug() -> None:
+    uow = FakeTenancyUnitOfWork()
+    created = create_tenant(CreateTenant(slug="acme", name="Acme"), uow)
+
+    delete_tenant(DeleteTenant("acme"), uow)
+
+    assert uow.tenants.rows == {}
+    assert [(e.type, e.aggregate_id, e.payload) for e in uow.outbox][-1] == (
+        "tenancy.tenant_deleted",
+        str(created.id),
+        {"slug": "acme"},
+    )
+
+
+def test_deleting_an_unknown_tenant_is_not_found_and_publishes_nothing() -> None:
+    uow = FakeTenancyUnitOfWork()
+
+    with pytest.raises(NotFound):
+        delete_tenant(DeleteTenant("nobody"), uow)
+    assert uow.outbox == []
 
 
 @pytest.mark.parametrize("in_use", [False, True])
