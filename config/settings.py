@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "emporium.notifications",
     "emporium.analytics",
     "emporium.fulfilment",
+    "emporium.composition",
     "emporium.demo",
 ]
 
@@ -295,6 +296,8 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "shop@emporium.example")
 AUTH_USER_MODEL = "identity.User"
 # The multi-tenancy platform finds active tenants through the tenancy context's cached lookup.
 MULTITENANCY_TENANT_LOOKUP = "emporium.tenancy.public.active_tenant"
+# Tells a deleted tenant (its late messages and tasks are dropped) from a suspended one.
+MULTITENANCY_TENANT_EXISTS = "emporium.tenancy.public.tenant_exists"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (tenant, e-mail)
     "django.contrib.auth.backends.ModelBackend",  # the user manager scopes e-mail to the tenant

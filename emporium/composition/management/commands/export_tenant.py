@@ -1,0 +1,57 @@
+"""``manage.py export_tenant SLUG --out FILE``: every row of one tenant, as JSON Lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from emporium.composition.offboarding.export import export_tenant
+from emporium.composition.offboarding.tables import tenant_by_slug
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every row of a tenant (every table with its tenant, the outbox, inbox and "
+        "delivery failures of its slug) to a JSON Lines file, streamed, with a progress bar."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="The tenant to export, active or suspended.")
+        parser.add_argument("--out", required=True, help="The file to write (replaced).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        tenant = tenant_by_slug(options["slug"])
+        if tenant is None:
+            raise CommandError(f"No tenant {options['slug']!r}.")
+        path = Path(options["out"])
+        if not path.parent.is_dir():
+            raise CommandError(f"No directory {str(path.parent)!r} to write {path.name!r} in.")
+        # On stderr, so that stdout carries only the summary.
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        shown = options["verbosity"] >= 1
+        with (
+            Progress(
+                *columns, console=Console(stderr=True), transient=True, disable=not shown
+            ) as progress,
+            path.open("w", encoding="utf-8") as out,
+        ):
+            bar = progress.add_task(f"{tenant.slug} rows", total=None)
+
+            def advance(done: int, total: int) -> None:
+                if done == total or done % 500 == 0:
+                    progress.update(bar, completed=done, total=total)
+
+            exported = export_tenant(tenant, out, progress=advance)
+        self.stdout.write(
+            f"{tenant.slug}: {exported.rows} rows of {len(exported.tables)} tables "
+            f"written to {path}"
+        )

@@ -1,0 +1,161 @@
+"""``manage.py export_tenant``: every row of one tenant as JSON Lines, no row of another."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from emporium.catalog.models import Category
+from emporium.composition.offboarding.tables import tenant_by_slug, tenant_tables
+from emporium.identity.models import User
+from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.multitenancy.context import TenantRef, tenant_context
+from emporium.tenancy.models import Tenant, TenantSettings
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "admin"])
+
+
+def create(slug: str) -> TenantRef:
+    call_command(
+        "create_tenant", slug, "--name", slug.title(), "--currency", "EUR", stdout=StringIO()
+    )
+    tenant = tenant_by_slug(slug)
+    assert tenant is not None
+    return tenant
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export(slug: str, path: Path) -> tuple[str, list[dict[str, object]]]:
+    out = StringIO()
+    call_command("export_tenant", slug, "--out", str(path), stdout=out, verbosity=0)
+    return out.getvalue(), [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_a_small_tenant_is_exported_row_by_row_and_nothing_of_another(tmp_path: Path) -> None:
+    initech = create("initech")
+    globex = create("globex")
+    with tenant_context(initech), transaction.atomic():
+        tools = Category.objects.create(name="Tools")
+        owner = User.objects.create_user("owner@initech.example", "pass 12345", role="owner")
+        owner.name = "Bill Lumbergh"
+        owner.save()
+    with tenant_context(globex), transaction.atomic():
+        Category.objects.create(name="Globex only")
+    tenant = Tenant.objects.get(slug="initech")
+    with tenant_context(initech), transaction.atomic():
+        settings = TenantSettings.objects.get()
+        owner = User.objects.get()
+    created = OutboxMessage.objects.using("admin").get(
+        type="tenancy.tenant_created", aggregate_id=str(initech.id)
+    )
+
+    summary, lines = export("initech", tmp_path / "initech.jsonl")
+
+    header, *rows = lines
+    tables = len(header["tables"])
+    assert summary == f"initech: 5 rows of {tables} tables written to {tmp_path}/initech.jsonl\n"
+    assert header["archive"] == "emporium-tenant"
+    assert header["version"] == 1
+    assert header["tenant"] == {"id": str(initech.id), "slug": "initech"}
+    # Every table that can hold a row of a tenant is named, with its count, empty ones too.
+    assert set(header["tables"]) == {table.label for table in tenant_tables(initech)}
+    assert {label: n for label, n in header["tables"].items() if n} == {
+        "catalog.Category": 1,
+        "identity.User": 1,
+        "infrastructure.OutboxMessage": 1,
+        "tenancy.Tenant": 1,
+        "tenancy.TenantSettings": 1,
+    }
+    assert rows == [
+        {
+            "model": "catalog.Category",
+            "table": "catalog_category",
+            "row": {
+                "id": str(tools.id),
+                "name": "Tools",
+                "parent_id": None,
+                "version": 0,
+                "tenant_id": str(initech.id),
+            },
+        },
+        {
+            "model": "identity.User",
+            "table": "identity_user",
+            "row": {
+                "password": None,  # withheld: a credential, not the shop's data
+                "last_login": None,
+                "id": str(owner.id),
+                "tenant_id": str(initech.id),
+                "email": "owner@initech.example",
+                "name": "Bill Lumbergh",
+                "role": "owner",
+                "is_active": True,
+                "date_joined": owner.date_joined.isoformat(),
+            },
+        },
+        {
+            "model": "infrastructure.OutboxMessage",
+            "table": "infrastructure_outboxmessage",
+            "row": {
+                "id": str(created.id),
+                "type": "tenancy.tenant_created",
+                "tenant": None,
+                "aggregate_id": str(initech.id),
+                "aggregate_version": 1,
+                "occurred_at": created.occurred_at.isoformat(),
+                "payload": {"slug": "initech", "name": "Initech", "currency": "EUR"},
+                "created_at": created.created_at.isoformat(),
+                "published_at": iso(created.published_at),
+                "attempts": 0,
+                "last_error": "",
+            },
+        },
+        {
+            "model": "tenancy.TenantSettings",
+            "table": "tenancy_tenantsettings",
+            "row": {
+                "tenant_id": str(initech.id),
+                "currency": "EUR",
+                "tax_rate": "8.00",
+                "payment_methods": ["card"],
+                "webhook_secret": None,  # withheld
+                "time_zone": settings.time_zone,
+            },
+        },
+        {
+            "model": "tenancy.Tenant",
+            "table": "tenancy_tenant",
+            "row": {
+                "id": str(initech.id),
+                "slug": "initech",
+                "name": "Initech",
+                "status": "active",
+                "created_at": tenant.created_at.isoformat(),
+                "version": 1,
+            },
+        },
+    ]
+    text = (tmp_path / "initech.jsonl").read_text()
+    assert "Globex" not in text
+    assert str(globex.id) not in text
+
+
+def test_an_unknown_slug_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No tenant 'nobody'"):
+        call_command("export_tenant", "nobody", "--out", str(tmp_path / "x.jsonl"))
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    create("initech")
+    with pytest.raises(CommandError, match="No directory"):
+        call_command("export_tenant", "initech", "--out", str(tmp_path / "no" / "x.jsonl"))
