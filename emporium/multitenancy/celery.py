@@ -3,12 +3,13 @@
 ``@shared_task(base=TenantTask)`` makes a tenant-owned task: sending it with no tenant in
 context raises at once (never a task that silently runs for nobody); the worker restores the
 tenant from the message header and runs the body in one transaction, so Row-Level Security
-sees that tenant. Platform tasks (the outbox relay, expiry sweeps) use plain tasks and name
-their cross-tenant work explicitly.
+sees that tenant; a task of a tenant deleted since it was sent does nothing. Platform tasks
+(the outbox relay, expiry sweeps) use plain tasks and name their cross-tenant work explicitly.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -16,6 +17,9 @@ from celery import Task
 from django.db import transaction
 
 from emporium.multitenancy.context import TenantRef, require_tenant, tenant_context
+from emporium.multitenancy.lookup import tenant_exists
+
+logger = logging.getLogger(__name__)
 
 TENANT_HEADER = "emporium_tenant"
 
@@ -46,6 +50,10 @@ class TenantTask(Task):
         if not header:
             raise RuntimeError(f"Task {self.name} is tenant-owned but arrived with no tenant.")
         tenant = TenantRef(id=uuid.UUID(header["id"]), slug=header["slug"])
+        if not tenant_exists(tenant.slug):
+            # Sent before the tenant was deleted: nothing of it is left to work on.
+            logger.info("Task %s skipped: tenant %s was deleted", self.name, tenant.slug)
+            return None
         with tenant_context(tenant):
             if not self.atomic:
                 return super().__call__(*args, **kwargs)

@@ -1,7 +1,9 @@
 """Find an active tenant by slug through the lookup that settings name.
 
 The platform does not know where tenants are stored: ``MULTITENANCY_TENANT_LOOKUP`` names a
-function ``(slug) -> TenantRef | None`` (the tenancy context's cached host lookup here).
+function ``(slug) -> TenantRef | None`` (the tenancy context's cached host lookup here), and
+``MULTITENANCY_TENANT_EXISTS`` one ``(slug) -> bool`` that tells a suspended tenant from a
+deleted one (without it, every tenant is taken to exist).
 """
 
 from __future__ import annotations
@@ -24,3 +26,15 @@ def _lookup() -> Callable[[str], TenantRef | None]:
 def active_tenant(slug: str) -> TenantRef | None:
     """Return the active tenant named ``slug``, or None."""
     return _lookup()(slug)
+
+
+@cache
+def _exists() -> Callable[[str], bool] | None:
+    name = getattr(settings, "MULTITENANCY_TENANT_EXISTS", "")
+    return import_string(name) if name else None
+
+
+def tenant_exists(slug: str) -> bool:
+    """Return whether a tenant named ``slug`` exists, active or not (False once deleted)."""
+    exists = _exists()
+    return True if exists is None else bool(exists(slug))

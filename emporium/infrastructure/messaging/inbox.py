@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -9,10 +10,10 @@ from django.db import IntegrityError, transaction
 
 from emporium.infrastructure.messaging.models import InboxMessage
 from emporium.multitenancy.context import TenantRef, tenant_context
-from emporium.multitenancy.lookup import active_tenant
+from emporium.multitenancy.lookup import active_tenant, tenant_exists
 from emporium.shared_kernel.events import EventEnvelope
 
-#: A consumer's work on one envelope; it runs inside the envelope's tenant and transaction.
+logger = logging.getLogger(__name__)
 
 #: A consumer's work on one envelope; it runs inside the envelope's tenant and transaction.
 EnvelopeHandler = Callable[[EventEnvelope], None]
@@ -22,12 +23,18 @@ class InactiveTenant(LookupError):
     """An envelope names a tenant that is not (or no longer) active."""
 
 
+class DeletedTenant(InactiveTenant):
+    """An envelope names a tenant that was deleted: there is nothing left to apply it to."""
+
+
 def envelope_tenant(slug: str | None) -> TenantRef | None:
     """Return the tenant an envelope's slug names, or None for a platform event."""
     if slug is None:
         return None
     tenant = active_tenant(slug)
     if tenant is None:
+        if not tenant_exists(slug):
+            raise DeletedTenant(f"no tenant {slug!r}: it was deleted")
         raise InactiveTenant(f"no active tenant {slug!r}")
     return tenant
 
@@ -39,9 +46,22 @@ def consume_once(
 
     The handler runs in the envelope's tenant, in one transaction with the inbox row: if it
     raises, neither stays and a redelivery runs it again. The row is inserted first, so a
-    concurrent delivery of the same event waits on the unique key and then skips.
+    concurrent delivery of the same event waits on the unique key and then skips. An envelope
+    of a deleted tenant (late in a queue, or retried) is skipped without a trace: nothing of
+    the tenant is left to apply it to, and an inbox or failure row would be its data again.
     """
-    tenant = envelope_tenant(envelope.tenant)
+    try:
+        tenant = envelope_tenant(envelope.tenant)
+    except DeletedTenant:
+        logger.info(
+            "Consumer %s skips %s %s: tenant %s was deleted",
+            consumer,
+            envelope.type,
+            envelope.id,
+            envelope.tenant,
+            extra={"event_id": str(envelope.id), "event_type": envelope.type},
+        )
+        return False
     # The tenant first: on PostgreSQL it reaches row-level security when the transaction starts.
     with tenant_context(tenant), transaction.atomic(using=using):
         try:

@@ -1,0 +1,296 @@
+"""``manage.py delete_tenant``: nothing of the tenant is left in any table, nothing else changes.
+
+The big test loads both demo shops (orders, payments, refunds, stored events, projections,
+stock, accounts), adds what the seed does not make (tokens and audit entries from sign-ins,
+lockout records, idempotency records, inbox rows and delivery failures, a custom host, a
+session, an admin log entry, an order with a shipping address for the fulfilment link, cache
+keys), deletes acme and then walks PostgreSQL's catalog itself: every table with a tenant
+column, and every row of every table read as text for acme's slug and id.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from io import StringIO
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
+from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
+from django.test import Client
+
+from emporium.catalog import bootstrap as catalog
+from emporium.catalog.application import use_cases as catalog_cases
+from emporium.composition.offboarding.tables import tenant_by_slug
+from emporium.identity.models import AuditEvent, User
+from emporium.infrastructure.http.models import IdempotencyRecord
+from emporium.infrastructure.messaging.inbox import consume_once
+from emporium.infrastructure.messaging.models import DeliveryFailure, InboxMessage
+from emporium.infrastructure.messaging.retries import RetryPolicy, record_failure
+from emporium.infrastructure.outbox.models import OutboxMessage
+from emporium.inventory.application.use_cases import SetStock
+from emporium.inventory.bootstrap import count_stock
+from emporium.multitenancy.context import TenantRef, tenant_context
+from emporium.ordering import bootstrap as ordering
+from emporium.ordering.application.use_cases import MarkOrderPaid, PlaceOrder
+from emporium.ordering.domain.address import ShippingAddress
+from emporium.shared_kernel.events import EventEnvelope
+from emporium.shared_kernel.money import Money
+from emporium.tenancy.adapters.resolution import active_tenant, platform_cache, slug_key
+from emporium.tenancy.models import TenantHost
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=["default", "admin"]),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="walks PostgreSQL's catalog"),
+]
+
+OWNER_PASSWORD = "demo-owner-pass"
+#: What names the deletion itself and outlives the tenant by design (PHASE2, ADR 0022).
+DELETION_EVENT = "tenancy.tenant_deleted"
+
+
+def tables() -> list[tuple[str, set[str]]]:
+    """Return every base table of the public schema with its column names."""
+    with connections["admin"].cursor() as cursor:
+        cursor.execute(
+            "SELECT c.table_name, array_agg(c.column_name::text) FROM information_schema.columns c"
+            " JOIN information_schema.tables t USING (table_schema, table_name)"
+            " WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'"
+            " GROUP BY c.table_name ORDER BY c.table_name"
+        )
+        return [(name, set(columns)) for name, columns in cursor.fetchall()]
+
+
+def mentions(tenant: TenantRef) -> str:
+    """Return a condition true for a row whose text names the tenant (bytea read as hex too)."""
+    needles = [tenant.slug, str(tenant.id), tenant.slug.encode().hex()]
+    return "(" + " OR ".join(f"strpos(t::text, '{needle}') > 0" for needle in needles) + ")"
+
+
+def belongs_to(tenant: TenantRef, columns: set[str]) -> str:
+    """Return a condition for the rows of ``tenant`` in a table with ``columns``."""
+    conditions = [mentions(tenant)]
+    if "tenant_id" in columns:
+        conditions.append(f"t.tenant_id::text = '{tenant.id}'")
+    for name in ("tenant", "slug"):
+        if name in columns:
+            conditions.append(f"t.{name}::text = '{tenant.slug}'")
+    return " OR ".join(conditions)
+
+
+def fingerprints(tenant: TenantRef) -> dict[str, tuple[int, str]]:
+    """Return, per table, how many rows belong to ``tenant`` and a digest of their content."""
+    return {table: _fingerprint(table, tenant, columns) for table, columns in tables()}
+
+
+def _fingerprint(table: str, tenant: TenantRef, columns: set[str]) -> tuple[int, str]:
+    with connections["admin"].cursor() as cursor:  # the owner: no row-level security
+        cursor.execute(
+            f"SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')"
+            f" FROM {table} t WHERE {belongs_to(tenant, columns)}"
+        )
+        count, digest = cursor.fetchone()
+    return int(count), str(digest)
+
+
+def leftovers(tenant: TenantRef) -> dict[str, list[str]]:
+    """Return the rows of ``tenant`` left in any table, but those naming the deletion itself."""
+    left: dict[str, list[str]] = {}
+    for table, columns in tables():
+        allowed = "false"
+        if table == "identity_auditevent":
+            allowed = "(t.tenant_id IS NULL AND t.event = 'tenant_deleted')"
+        elif "type" in columns and table == "infrastructure_outboxmessage":
+            allowed = f"t.type = '{DELETION_EVENT}'"
+        elif "event_type" in columns:
+            allowed = f"t.event_type = '{DELETION_EVENT}'"
+        with connections["admin"].cursor() as cursor:
+            cursor.execute(
+                f"SELECT t::text FROM {table} t WHERE ({belongs_to(tenant, columns)})"
+                f" AND NOT {allowed}"
+            )
+            rows = [row[0] for row in cursor.fetchall()]
+        if rows:
+            left[table] = rows
+    return left
+
+
+def shipped_order(tenant: TenantRef, customer_id: UUID) -> UUID:
+    """Place and pay an order with a shipping address: the fulfilment link's rows."""
+    with tenant_context(tenant), transaction.atomic():
+        product = catalog.create_product(
+            catalog_cases.CreateProduct(
+                f"Mug {uuid4()}", "Described.", None, Money.of("5.00", "USD"), "USD"
+            )
+        )
+        catalog.publish_product(catalog_cases.PublishProduct(product.id))
+        count_stock(SetStock(product.id, 5))
+        address = ShippingAddress("Ann Lee", "1 Quay St", "", "Bristol", "BS1 4DJ", "GB")
+        order = ordering.place_order(
+            PlaceOrder(customer_id, [(product.id, 1)], shipping_address=address)
+        )
+        ordering.mark_order_paid(MarkOrderPaid(order.id, uuid4()))
+    return order.id
+
+
+def load_extras(tenant: TenantRef) -> None:
+    """Add to a seeded shop the rows the seed does not make."""
+    host = f"{tenant.slug}.localhost"
+    owner_email = f"owner@{tenant.slug}.example"
+    client = Client()
+    signed_in = client.post(
+        "/api/v1/auth/token/",
+        {"email": owner_email, "password": OWNER_PASSWORD},
+        content_type="application/json",
+        HTTP_HOST=host,
+    )
+    assert signed_in.status_code == 200
+    refused = client.post(
+        "/api/v1/auth/token/",
+        {"email": f"nobody@{tenant.slug}.example", "password": "wrong"},
+        content_type="application/json",
+        HTTP_HOST=host,
+    )
+    assert refused.status_code == 401
+    with tenant_context(tenant), transaction.atomic():
+        owner = User.objects.get(email=owner_email)
+        customer = User.objects.get(email=f"customer@{tenant.slug}.example")
+        IdempotencyRecord.objects.create(
+            user_id=owner.pk,
+            key=f"key-{uuid4()}",
+            request_hash="0" * 64,
+            state="completed",
+            response_status=201,
+            response_body=json.dumps({"shop": tenant.slug}).encode(),
+            response_content_type="application/json",
+        )
+    shipped_order(tenant, customer.pk)
+    TenantHost.objects.using("admin").create(tenant_id=tenant.id, host=f"shop.{tenant.slug}.test")
+    session = SessionStore()
+    session["_auth_user_id"] = str(owner.pk)
+    session.create()
+    LogEntry.objects.using("admin").create(
+        user_id=owner.pk,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(customer.pk),
+        object_repr=f"customer@{tenant.slug}.example",
+        action_flag=ADDITION,
+    )
+    placed = OutboxMessage.objects.filter(tenant=tenant.slug, type="ordering.order_placed").first()
+    assert placed is not None
+    envelope = placed.to_envelope()
+    consume_once("probe-consumer", envelope, lambda _: None)
+    record_failure("probe-failing", envelope, RuntimeError("down"), RetryPolicy())
+    with tenant_context(tenant):
+        caches["default"].set("catalog:navigation:g1", ["Tools"])
+    assert active_tenant(tenant.slug) == tenant  # the host lookup is cached now
+
+
+@pytest.fixture
+def two_shops(settings: Any) -> tuple[TenantRef, TenantRef]:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    acme, globex = tenant_by_slug("acme"), tenant_by_slug("globex")
+    assert acme is not None
+    assert globex is not None
+    for tenant in (acme, globex):
+        load_extras(tenant)
+    return acme, globex
+
+
+def test_nothing_of_the_deleted_tenant_is_left_and_the_other_is_untouched(
+    two_shops: tuple[TenantRef, TenantRef],
+) -> None:
+    acme, globex = two_shops
+    late = replace(envelope_of("acme"), id=uuid4())
+    acme_before = fingerprints(acme)
+    globex_before = fingerprints(globex)
+    # Data in every context: each of these tables holds rows of acme before.
+    for table in (
+        "analytics_dailysales",
+        "catalog_product",
+        "identity_accesstoken",
+        "identity_auditevent",
+        "identity_idempotencyrecord",
+        "infrastructure_deliveryfailure",
+        "infrastructure_inboxmessage",
+        "infrastructure_outboxmessage",
+        "infrastructure_projectionstate",
+        "inventory_stockitem",
+        "ordering_order",
+        "ordering_orderevent",
+        "payments_payment",
+        "payments_refund",
+        "tenancy_tenanthost",
+        "django_admin_log",
+    ):
+        assert acme_before[table][0] > 0, table
+    assert OutboxMessage.objects.filter(
+        tenant="acme", type="ordering.fulfilment_requested"
+    ).exists()
+    with tenant_context(acme):
+        assert caches["default"].get("catalog:navigation:g1") == ["Tools"]
+    out = StringIO()
+
+    call_command("delete_tenant", "acme", "--confirm", "acme", stdout=out)
+
+    assert leftovers(acme) == {}
+    assert fingerprints(globex) == globex_before
+    assert tenant_by_slug("acme") is None
+    assert "acme: deleted" in out.getvalue()
+    # The platform's audit keeps the deletion, naming the slug and what went.
+    entry = AuditEvent.everywhere.using("admin").get(event="tenant_deleted")
+    assert entry.tenant_id is None
+    assert entry.detail["slug"] == "acme"
+    assert entry.detail["tenant_id"] == str(acme.id)
+    assert (
+        entry.detail["rows"]
+        == sum(count for table, (count, _) in acme_before.items() if table != "django_session") + 1
+    )  # the session, found by decoding it
+    # The fulfilment service is told through the outbox: a platform event naming the shop.
+    deleted = OutboxMessage.objects.using("admin").get(type=DELETION_EVENT)
+    assert (deleted.tenant, deleted.aggregate_id, deleted.payload) == (
+        None,
+        str(acme.id),
+        {"slug": "acme"},
+    )
+    # No cache key of acme is left: its documents and its host lookup.
+    with tenant_context(acme):
+        assert caches["default"].get("catalog:navigation:g1") is None
+    assert platform_cache().get(slug_key("acme")) in (None, "-")
+    with tenant_context(globex):
+        assert caches["default"].get("catalog:navigation:g1") == ["Tools"]
+    # A message of acme still queued finds no tenant: skipped, no inbox or failure row made.
+    assert consume_once("probe-consumer", late, lambda _: pytest.fail("ran")) is False
+    assert not InboxMessage.objects.filter(tenant="acme").exists()
+    assert not DeliveryFailure.objects.filter(tenant="acme").exists()
+
+
+def envelope_of(slug: str) -> EventEnvelope:
+    row = OutboxMessage.objects.filter(tenant=slug, type="ordering.order_placed").first()
+    assert row is not None
+    return row.to_envelope()
+
+
+def test_a_missing_or_mismatched_confirmation_refuses_and_deletes_nothing(
+    make_tenant: Any,
+) -> None:
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+
+    with pytest.raises(CommandError, match="pass --confirm initech"):
+        call_command("delete_tenant", "initech")
+    with pytest.raises(CommandError, match="pass --confirm initech"):
+        call_command("delete_tenant", "initech", "--confirm", "initec")
+
+    assert tenant_by_slug("initech") is not None
+
+
+def test_an_unknown_tenant_is_a_clear_error() -> None:
+    with pytest.raises(CommandError, match="No tenant 'nobody'"):
+        call_command("delete_tenant", "nobody", "--confirm", "nobody")
