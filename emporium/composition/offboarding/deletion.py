@@ -89,10 +89,15 @@ def count_tenant(tenant: TenantRef) -> Deleted:
 def _delete_rows(tables: list[TenantTable]) -> dict[str, int]:
     # One DELETE per table, no per-row signals: every table is already in the list.
     return {
-        table.label: table.rows()._raw_delete(OWNER)
+        table.label: _raw_delete(table.rows())
         for table in deletion_order(tables)
         if table.model._meta.app_label != TENANCY_APP
     }
+
+
+def _raw_delete(rows: models.QuerySet[Any]) -> int:
+    # One DELETE statement; a lookup that can match nothing (an empty IN) runs none: None.
+    return int(rows._raw_delete(OWNER) or 0)
 
 
 def _tenancy_rows(tables: list[TenantTable]) -> dict[str, int]:
@@ -117,10 +122,8 @@ def delete_tenant(tenant: TenantRef) -> Deleted:
             with maintenance("offboarding", OWNER):
                 counts = _delete_rows(tables)
             counts |= _tenancy_rows(tables)
-            counts[SESSIONS] = (
-                models.QuerySet(model=Session, using=OWNER)
-                .filter(session_key__in=sessions)
-                ._raw_delete(OWNER)
+            counts[SESSIONS] = _raw_delete(
+                models.QuerySet(model=Session, using=OWNER).filter(session_key__in=sessions)
             )
             with tenant_context(None):  # a platform event: the envelope names no tenant
                 tenancy.delete_tenant(DeleteTenant(tenant.slug))

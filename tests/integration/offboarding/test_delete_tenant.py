@@ -278,9 +278,7 @@ def envelope_of(slug: str) -> EventEnvelope:
     return row.to_envelope()
 
 
-def test_a_missing_or_mismatched_confirmation_refuses_and_deletes_nothing(
-    make_tenant: Any,
-) -> None:
+def test_a_missing_or_mismatched_confirmation_refuses_and_deletes_nothing() -> None:
     call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
 
     with pytest.raises(CommandError, match="pass --confirm initech"):
@@ -289,6 +287,10 @@ def test_a_missing_or_mismatched_confirmation_refuses_and_deletes_nothing(
         call_command("delete_tenant", "initech", "--confirm", "initec")
 
     assert tenant_by_slug("initech") is not None
+    out = StringIO()
+    call_command("delete_tenant", "initech", "--confirm", "initech", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "initech: deleted 3 rows and 0 cache keys"
+    assert tenant_by_slug("initech") is None
 
 
 def test_an_unknown_tenant_is_a_clear_error() -> None:
