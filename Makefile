@@ -15,7 +15,7 @@ TEST_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scri
 # the test database would wait for them.
 FAULTS_ENV = export DJANGO_SETTINGS_MODULE=tests.settings; services="$$($(PY) scripts/detect_services.py emporium_faults)" || exit 1; eval "$$services"
 
-.PHONY: help install run test lint format test-fulfilment test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events bench-event-sourcing bench-dashboard bench-csv
+.PHONY: help install run test lint format test-fulfilment test-unit test-integration test-e2e test-all test-faults db-setup-test clean bench-tenancy bench-http bench-events bench-event-sourcing bench-dashboard bench-csv bench-export-tenant
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -135,3 +135,8 @@ bench-csv: install ## Benchmark: the orders CSV export streamed through the view
 	@$(BENCH_ENV); if [ -z "$$DATABASE_URL" ]; then \
 		echo "bench-csv needs PostgreSQL; unreachable: $$EMPORIUM_MISSING_SERVICES" >&2; exit 1; fi; \
 		$(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/orders_csv.py $(ARGS)
+
+bench-export-tenant: install ## Benchmark: export_tenant of a shop with 100,000 orders and of one with a tenth: rows/s, peak memory (PostgreSQL); ARGS="--orders N"
+	@$(BENCH_ENV); if [ -z "$$DATABASE_URL" ]; then \
+		echo "bench-export-tenant needs PostgreSQL; unreachable: $$EMPORIUM_MISSING_SERVICES" >&2; exit 1; fi; \
+		$(PY) manage.py setup_database --verbosity 0 && $(PY) benchmarks/export_tenant.py $(ARGS)
