@@ -149,7 +149,15 @@ class Money:
         return Decimal((int(self.minor < 0), digits, -places))
 
     def __str__(self) -> str:
-        return format(self.amount, "f")
+        # The digits placed by hand, as format(self.amount, "f") writes them: the API writes
+        # thousands of amounts a response, and a Decimal each cost more than the rest.
+        places = CURRENCIES[self.currency]
+        digits = str(abs(self.minor))
+        sign = "-" if self.minor < 0 else ""
+        if not places:
+            return sign + digits
+        digits = digits.rjust(places + 1, "0")
+        return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
     def __format__(self, format_spec: str) -> str:
         return format(self.amount, format_spec) if format_spec else str(self)

@@ -210,6 +210,13 @@ def test_str_is_the_amount_with_the_currency_digits(money: Money, text: str) -> 
     assert str(money.amount) == text
 
 
+@given(st.integers(min_value=-(10**30), max_value=10**30), st.sampled_from(sorted(CURRENCIES)))
+def test_str_writes_the_decimal_amount_exactly(minor: int, currency: str) -> None:
+    money = Money(minor, currency)
+    assert str(money) == format(money.amount, "f")
+    assert Money.from_dict(money.to_dict()) == money
+
+
 def test_amount_keeps_the_currency_exponent() -> None:
     assert Money(1990, "USD").amount.as_tuple().exponent == -2
     assert Money(7, "JPY").amount.as_tuple().exponent == 0
