@@ -32,6 +32,14 @@ def shop_time_zone() -> str:
     return zone
 
 
+def shop_currency_and_time_zone() -> tuple[str, str]:
+    """Return the current tenant's currency and IANA time zone, in one query."""
+    from emporium.tenancy.models import TenantSettings  # late: models import this module
+
+    currency, zone = TenantSettings.objects.values_list("currency", "time_zone").get()
+    return currency, zone
+
+
 def enabled_payment_methods() -> list[str]:
     """Return the payment methods the current tenant accepts, from its settings."""
     from emporium.tenancy.models import TenantSettings  # late: models import this module
@@ -91,6 +99,7 @@ __all__ = [
     "active_tenants",
     "enabled_payment_methods",
     "shop_currency",
+    "shop_currency_and_time_zone",
     "shop_name",
     "shop_terms",
     "shop_time_zone",

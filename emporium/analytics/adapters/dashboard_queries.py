@@ -1,21 +1,24 @@
-"""The dashboard's reads: a handful of queries over the dashboard projection's rollups.
+"""The dashboard's reads: three statements over the projections' rollups, for both periods.
 
-Sales come from quarter-hour buckets summed into the shop's local days in SQL
+Sales come from hourly (or quarter-hour) buckets summed into the shop's local days in SQL
 (``LocalDayNumber``), with the 7-day moving average as a window over them; the median from the
-order-value histograms of the UTC days the period touches; top products from product sales.
+order-value histograms of the UTC days each period touches; top products from product sales,
+ranked by SQL's ``RANK()``. Histograms and product sales are hand-written SQL: one statement
+where the ORM needed a grouped query per table and period.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import F, QuerySet, Sum
 
 from emporium.analytics import models as rows
 from emporium.analytics.adapters.dashboard_store import DASHBOARD
@@ -28,14 +31,17 @@ from emporium.analytics.domain.dashboard import (
     ProductRank,
     half_even_quotient,
     histogram_median,
-    top_ranked,
-    week_of,
     whole_weeks,
 )
 from emporium.infrastructure.db.expressions import LocalDayNumber, MoneySum, MovingAverage
 from emporium.infrastructure.projections.models import ProjectionState
+from emporium.multitenancy.context import require_tenant
 
 EPOCH = date(1970, 1, 1)
+
+# The hand-written statements below (the hot path: one statement where the ORM needs several)
+# interpolate only table names from the models, fixed column names and placeholders; every
+# value is a parameter.
 
 
 #: The live generation of each projection, read once for a whole dashboard (``pinned``).
@@ -49,15 +55,16 @@ def _generations() -> dict[str, int]:
 
 
 @contextmanager
-def pinned() -> Iterator[Callable[[], bool]]:
-    """Read the projections' live generations once, for every read of the block.
+def pinned(generations: dict[str, int] | None = None) -> Iterator[Callable[[], bool]]:
+    """Use the projections' live generations (``generations`` if given, else read now) for
+    every read of the block.
 
     A constant generation lets PostgreSQL use the (tenant, generation, day) indexes (a
     subquery for it made a 90-day read scan the tenant's every row). A rebuild may swap
     generations between two reads: the block's caller asks the function it gets whether they
     are still live, and reads again if not.
     """
-    generations = _generations()
+    generations = generations or _generations()
     token = _PINNED.set(generations)
     try:
         yield lambda: _generations() == generations
@@ -72,12 +79,24 @@ def _live(model: type[Any], projection: str) -> QuerySet[Any]:
     return found
 
 
+def _scope(model: type[Any], projection: str) -> tuple[Any, int]:
+    """Return the current tenant's id as ``model``'s column holds it, and the projection's live
+    generation (for hand-written SQL; it filters on both as ``_live`` does)."""
+    field = model._meta.get_field("tenant").target_field
+    tenant = field.get_db_prep_value(require_tenant().id, connection)
+    return tenant, (_PINNED.get() or _generations())[projection]
+
+
 @dataclass(frozen=True)
 class _Span:
     """The periods read together: the current one, the previous one, and the days before both."""
 
     current: LocalPeriod
     previous: LocalPeriod
+
+    def periods(self) -> dict[str, LocalPeriod]:
+        """Return both periods by name."""
+        return {"current": self.current, "previous": self.previous}
 
     def buckets(self) -> QuerySet[Any]:
         """Return the buckets from 6 days before the previous period to the current one's end."""
@@ -90,11 +109,6 @@ class _Span:
         spans_hours = LocalPeriod(lead_in.start, self.current.end, self.current.time_zone)
         model = rows.SalesHour if spans_hours.in_whole_hours() else rows.SalesBucket
         return _live(model, DASHBOARD).filter(start__gte=start, start__lt=after)
-
-
-def _in(period: LocalPeriod) -> Q:
-    start, after = period.instants()
-    return Q(start__gte=start, start__lt=after)
 
 
 #: The bucket columns summed per local day besides money.
@@ -140,107 +154,142 @@ def _average_of(days: dict[tuple[str, date], dict[str, Any]], currency: str, day
     return half_even_quotient(sum(week), 7)
 
 
-def _weeks_and_edges(first: date, last: date) -> tuple[Q, Q]:
-    """Return the filters of the weekly rows and of the daily rows that cover ``first``..``last``
-    (histograms and product sales alike).
-
-    Whole weeks come from the weekly rows; the days before the first and after the last whole
-    week from the daily ones.
+@dataclass(frozen=True)
+class _Cover:
+    """The rollup rows that add up to the UTC days ``first``..``last``: whole weeks from the
+    weekly rows, the days before the first and after the last whole week from the daily ones.
     """
-    weeks = whole_weeks(first, last)
-    if weeks is None:
-        return Q(pk__in=[]), Q(day__range=(first, last))
-    monday, last_monday = weeks
-    edges = Q(day__range=(first, monday - timedelta(days=1))) | Q(
-        day__range=(last_monday + timedelta(days=7), last)
-    )
-    return Q(week__range=weeks), edges
+
+    first: date
+    last: date
+    weeks: tuple[date, date] | None
+    days: tuple[tuple[date, date], ...]
+
+    @classmethod
+    def of(cls, first: date, last: date) -> _Cover:
+        """Return the cover of ``first``..``last``."""
+        weeks = whole_weeks(first, last)
+        if weeks is None:
+            return cls(first, last, None, ((first, last),))
+        monday, last_monday = weeks
+        edges = ((first, monday - timedelta(days=1)), (last_monday + timedelta(days=7), last))
+        return cls(first, last, weeks, tuple((a, b) for a, b in edges if a <= b))
+
+
+def _covered_rows(
+    weekly: type[Any], daily: type[Any], columns: str, projection: str, covers: Sequence[_Cover]
+) -> tuple[str, list[Any]]:
+    """Return the SQL (and params) of the live rows of ``weekly`` and ``daily`` that each of
+    ``covers`` takes, with ``period`` (the cover's index) before ``columns``.
+
+    One SELECT per range with its bounds as constants, so that PostgreSQL estimates each
+    well and reads one range of the (tenant, generation, week or day) index; a row two
+    periods take (a UTC day both touch) comes once for each.
+    """
+    tenant, generation = _scope(weekly, projection)
+    adapt = connection.ops.adapt_datefield_value
+    parts, params = [], []
+    for model, column, ranges in (
+        (weekly, "week", [(n, *c.weeks) for n, c in enumerate(covers) if c.weeks]),
+        (daily, "day", [(n, *r) for n, c in enumerate(covers) for r in c.days]),
+    ):
+        table = connection.ops.quote_name(model._meta.db_table)
+        for n, low, high in ranges:
+            parts.append(
+                f"SELECT {n} AS period, {columns} FROM {table} WHERE tenant_id = %s "  # noqa: S608
+                f"AND generation = %s AND {column} BETWEEN %s AND %s"
+            )
+            params += [tenant, generation, adapt(low), adapt(high)]
+    return " UNION ALL ".join(parts), params
 
 
 def _medians(span: _Span) -> dict[str, dict[str, int]]:
     """Return the median order value per period and currency, from the UTC days' histograms.
 
-    Two statements (weekly rows, daily rows), each summing both periods with FILTER.
+    One statement: the weekly and daily histogram rows of both periods, summed per period,
+    currency and bucket.
     """
-    periods = {"current": span.current.utc_days(), "previous": span.previous.utc_days()}
-    parts = {name: _weeks_and_edges(*days) for name, days in periods.items()}
-    first = min(days[0] for days in periods.values())
-    last = max(days[1] for days in periods.values())
-    tables = (
-        (rows.WeeklyOrderValueCount, 0),
-        (rows.OrderValueCount, 1),
+    periods = span.periods()
+    covers = [_Cover.of(*period.utc_days()) for period in periods.values()]
+    rows_sql, params = _covered_rows(
+        rows.WeeklyOrderValueCount,
+        rows.OrderValueCount,
+        "currency, bucket, orders",
+        DASHBOARD,
+        covers,
     )
-    by_period: dict[str, dict[str, dict[int, int]]] = {p: defaultdict(dict) for p in periods}
-    for model, part in tables:
-        wanted = Q()
-        for filters in parts.values():
-            wanted |= filters[part]
-        column = "week" if part == 0 else "day"
-        # The whole span as one range too, so that the index on (tenant, generation, day)
-        # narrows the scan; the ORed ranges alone made PostgreSQL read the tenant's every row.
-        span_range = Q(**{f"{column}__range": (week_of(first), last)})
-        counts = (
-            _live(model, DASHBOARD)
-            .filter(span_range, wanted)
-            .values_list("currency", "bucket")
-            .annotate(
-                **{name: Sum("orders", filter=filters[part]) for name, filters in parts.items()}
-            )
-            .order_by()
-        )
-        for currency, bucket, *orders in counts:
-            for name, n in zip(periods, orders, strict=True):
-                if n:
-                    found = by_period[name][currency]
-                    found[bucket] = found.get(bucket, 0) + int(n)
+    sql = (
+        f"SELECT period, currency, bucket, SUM(orders) FROM ({rows_sql}) AS histogram "  # noqa: S608
+        "GROUP BY period, currency, bucket"
+    )
+    by_period: list[dict[str, list[tuple[int, int]]]] = [defaultdict(list) for _ in covers]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for period, currency, bucket, orders in cursor.fetchall():
+            by_period[int(period)][currency].append((int(bucket), int(orders)))
     result: dict[str, dict[str, int]] = {}
-    for name, histograms in by_period.items():
-        medians = {c: histogram_median(pairs.items()) for c, pairs in histograms.items()}
+    for name, histograms in zip(periods, by_period, strict=True):
+        medians = {c: histogram_median(pairs) for c, pairs in histograms.items()}
         result[name] = {c: m for c, m in medians.items() if m is not None}
     return result
 
 
-def top_products(period: LocalPeriod, *, by: str, limit: int = 5) -> list[ProductRank]:
-    """Return the ``limit`` products ranked first by revenue (or units) in each currency.
+#: What top products may be ranked by, and the column that measures it.
+MEASURES = {"revenue": "revenue", "units": "units"}
 
-    Whole weeks are read from the weekly rows and the days at the edges from the daily ones
-    (two grouped statements), then ranked as SQL's ``RANK()`` ranks (``domain.top_ranked``).
+
+def top_products(
+    periods: Sequence[LocalPeriod], *, by: str, limit: int = 5
+) -> list[list[ProductRank]]:
+    """Return, for each of ``periods``, the products ranked ``limit`` or better in their
+    currency by revenue (or units), with the name each had on its latest day in the period.
+
+    One statement: the weekly and daily product-sales rows covering each period's UTC days,
+    summed per period, product and currency; SQL's ``RANK()`` ranks them (equal measures share
+    a rank, the next one skips: 1, 1, 3), ties listed by product.
     """
-    first, last = period.utc_days()
-    weeks, edges = _weeks_and_edges(first, last)
-    totals: dict[tuple[Any, str], tuple[int, int]] = {}
-    # Each also within the whole span, so that the (tenant, generation, day or week) indexes
-    # narrow the scan (the ORed edge ranges alone did not).
-    parts = (
-        (rows.WeeklyProductSales, weeks, Q(week__range=(week_of(first), last))),
-        (rows.ProductSales, edges, Q(day__range=(first, last))),
+    measure = MEASURES[by]
+    covers = [_Cover.of(*period.utc_days()) for period in periods]
+    rows_sql, params = _covered_rows(
+        rows.WeeklyProductSales,
+        rows.ProductSales,
+        "product_id, currency, units, revenue_minor",
+        PRODUCT_SALES,
+        covers,
     )
-    for model, within, span in parts:
-        found = (
-            _live(model, PRODUCT_SALES)
-            .filter(span, within)
-            .values_list("product_id", "currency")
-            .annotate(total_units=Sum("units"), total_revenue=Sum("revenue_minor"))
-            .order_by()
+    names_table = connection.ops.quote_name(rows.ProductSales._meta.db_table)
+    tenant, generation = _scope(rows.ProductSales, PRODUCT_SALES)
+    adapt = connection.ops.adapt_datefield_value
+    names = []
+    for n, cover in enumerate(covers):
+        # The name a product had on its latest day in the period (it may have been renamed).
+        names.append(
+            f"WHEN {n} THEN (SELECT n.name FROM {names_table} AS n "  # noqa: S608
+            "WHERE n.tenant_id = %s AND n.generation = %s AND n.product_id = ranked.product_id "
+            "AND n.day BETWEEN %s AND %s ORDER BY n.day DESC LIMIT 1)"
         )
-        for product_id, currency, units, revenue in found:
-            seen = totals.get((product_id, currency), (0, 0))
-            totals[(product_id, currency)] = (seen[0] + int(units), seen[1] + int(revenue))
-    winners = top_ranked(totals, by=by, limit=limit)
-    # The name a product had on its latest day in the period (it may have been renamed).
-    names: dict[Any, str] = {}
-    latest = (
-        _live(rows.ProductSales, PRODUCT_SALES)
-        .filter(day__range=(first, last), product_id__in=[w[0] for w in winners])
-        .order_by("product_id", "-day")
-        .values_list("product_id", "name")
+        params += [tenant, generation, adapt(cover.first), adapt(cover.last)]
+    sql = (
+        "WITH totals AS (SELECT period, product_id, currency, SUM(units) AS units, "  # noqa: S608
+        f"SUM(revenue_minor) AS revenue FROM ({rows_sql}) AS sold "
+        "GROUP BY period, product_id, currency), "
+        "ranked AS (SELECT totals.*, RANK() OVER (PARTITION BY period, currency "
+        f"ORDER BY {measure} DESC) AS place FROM totals) "
+        "SELECT period, product_id, currency, units, revenue, place, "
+        f"CASE period {' '.join(names)} END FROM ranked WHERE place <= %s "
+        "ORDER BY period, currency, place, product_id"
     )
-    for product_id, name in latest:
-        names.setdefault(product_id, name)
-    return [
-        ProductRank(str(product_id), names.get(product_id, ""), currency, units, revenue, rank)
-        for product_id, currency, units, revenue, rank in winners
-    ]
+    params.append(limit)
+    found: list[list[ProductRank]] = [[] for _ in periods]
+    product_field = rows.ProductSales._meta.get_field("product_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for period, product_id, currency, units, revenue, place, name in cursor.fetchall():
+            product = product_field.to_python(product_id)
+            found[int(period)].append(
+                ProductRank(str(product), name or "", currency, int(units), int(revenue), place)
+            )
+    return found
 
 
 def status_counts() -> dict[str, int]:

@@ -31,8 +31,11 @@ class DashboardReads(Protocol):
         """Return the figures of ``period`` and of the period of the same length before it."""
         ...
 
-    def top_products(self, period: LocalPeriod, *, by: str, limit: int) -> list[ProductRank]:
-        """Return the best ``limit`` products of each currency, ranked by revenue or units."""
+    def top_products(
+        self, periods: Sequence[LocalPeriod], *, by: str, limit: int
+    ) -> list[list[ProductRank]]:
+        """Return, for each period, the products ranked ``limit`` or better in their currency
+        by revenue or units."""
         ...
 
     def status_counts(self) -> dict[str, int]:
@@ -137,12 +140,14 @@ def dashboard(
     figures, previous = reads.period_figures(current, shop_currency)
     currencies = sorted({shop_currency} | set(figures.currencies) | set(previous.currencies))
 
-    def top(of: LocalPeriod) -> list[ProductRank]:
-        found = reads.top_products(of, by=rank_by, limit=TOP_PRODUCTS)
-        return ranked(found, shop_currency, TOP_PRODUCTS)
-
+    top_now, top_before = (
+        ranked(found, shop_currency, TOP_PRODUCTS)
+        for found in reads.top_products(
+            [current, current.previous()], by=rank_by, limit=TOP_PRODUCTS
+        )
+    )
     statuses = reads.status_counts()
-    document = _figures(figures, top(current), currencies)
+    document = _figures(figures, top_now, currencies)
     document["todo"] = {
         "unpaid": statuses.get("confirmed", 0),
         "to_fulfil": statuses.get("paid", 0),
@@ -157,5 +162,5 @@ def dashboard(
         }
         for item in reads.activity(LATEST_ACTIVITY)
     ]
-    document["previous"] = _figures(previous, top(current.previous()), currencies)
+    document["previous"] = _figures(previous, top_before, currencies)
     return document

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from emporium.analytics.domain.order_export import day_bounds
@@ -233,32 +232,6 @@ class PeriodFigures:
         if not orders:
             return None
         return half_even_quotient(self.paid_minor.get(currency, 0), orders)
-
-
-def top_ranked(
-    totals: dict[tuple[Any, str], tuple[int, int]], *, by: str, limit: int
-) -> list[tuple[Any, str, int, int, int]]:
-    """Return (product, currency, units, revenue, rank) of the products ranked ``limit`` or
-    better in their currency, by revenue or by units, as SQL's ``RANK()``: equal measures share
-    a rank and the next rank skips (1, 1, 3); ties are listed by product."""
-    found: list[tuple[Any, str, int, int, int]] = []
-    by_currency: dict[str, list[tuple[Any, int, int]]] = {}
-    for (product, currency), (units, revenue) in totals.items():
-        by_currency.setdefault(currency, []).append((product, units, revenue))
-    for currency, products in sorted(by_currency.items()):
-
-        def measure(item: tuple[Any, int, int]) -> int:
-            return item[2] if by == "revenue" else item[1]
-
-        products.sort(key=lambda item: (-measure(item), str(item[0])))
-        for position, item in enumerate(products):
-            rank = position + 1
-            if position and measure(item) == measure(products[position - 1]):
-                rank = found[-1][4]
-            if rank > limit:
-                break
-            found.append((item[0], currency, item[1], item[2], rank))
-    return found
 
 
 def ranked(products: Iterable[ProductRank], currency: str, limit: int) -> list[ProductRank]:

@@ -247,6 +247,32 @@ def position_of(name: str, using: str = "default") -> int:
     return int(found.values_list("position", flat=True).first() or 0)
 
 
+def wait_for_all(
+    names: Sequence[str],
+    position: int,
+    timeout: float,
+    *,
+    using: str = "default",
+    poll: float = 0.02,
+) -> tuple[bool, dict[str, int]]:
+    """Wait until every projection of ``names`` has applied ``position`` (False after
+    ``timeout``); also return their live generations as last read, one statement a poll.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        found = ProjectionState.objects.db_manager(using).filter(name__in=names)
+        states = {
+            name: (int(at), int(gen))
+            for name, at, gen in found.values_list("name", "position", "generation")
+        }
+        generations = {name: states.get(name, (0, 1))[1] for name in names}
+        if all(states.get(name, (0, 1))[0] >= position for name in names):
+            return True, generations
+        if time.monotonic() >= deadline:
+            return False, generations
+        time.sleep(poll)
+
+
 def wait_for(
     name: str,
     position: int,

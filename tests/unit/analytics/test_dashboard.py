@@ -17,7 +17,6 @@ from emporium.analytics.domain.dashboard import (
     bucket_start,
     bucket_value,
     histogram_median,
-    top_ranked,
     value_bucket,
     week_of,
     whole_weeks,
@@ -169,25 +168,3 @@ def test_whole_weeks_are_the_mondays_of_weeks_inside_the_days() -> None:
     )
     assert whole_weeks(date(2026, 11, 3), date(2026, 11, 14)) is None
     assert week_of(date(2026, 11, 15)) == date(2026, 11, 9)
-
-
-def test_top_ranked_ranks_as_sql_rank_does() -> None:
-    totals = {
-        ("a", "USD"): (1, 500),
-        ("b", "USD"): (5, 500),
-        ("c", "USD"): (2, 300),
-        ("d", "USD"): (9, 100),
-        ("e", "EUR"): (1, 50),
-    }
-
-    assert top_ranked(totals, by="revenue", limit=2) == [
-        ("e", "EUR", 1, 50, 1),
-        ("a", "USD", 1, 500, 1),
-        ("b", "USD", 5, 500, 1),
-    ]
-    assert top_ranked(totals, by="units", limit=3) == [
-        ("e", "EUR", 1, 50, 1),
-        ("d", "USD", 9, 100, 1),
-        ("b", "USD", 5, 500, 2),
-        ("c", "USD", 2, 300, 3),
-    ]
