@@ -3,8 +3,9 @@ the shop's figures are those of before, live and rebuilt from the (scrubbed) eve
 
 The customer registers, fails to sign in twice, signs in, and orders through the API: one order
 shipped through the fulfilment link, one paid and refunded, one cancelled, one without address,
-with idempotency keys; notifications go out after each commit. The scan walks PostgreSQL's
-catalog itself: every text, character, JSON and bytea column of every table.
+with idempotency keys; notifications go out after each commit. The scan walks the database's
+own catalog (PostgreSQL's, or SQLite's in the embedded mode): every text, character, JSON and
+bytes column of every table.
 """
 
 from __future__ import annotations
@@ -28,10 +29,7 @@ from tests.integration.contracts.conftest import (
     shipment_dispatched,
 )
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="walks PostgreSQL's catalog"),
-]
+pytestmark = pytest.mark.django_db
 
 EMAIL = "zephyrine.vantablack@mailbox.example"
 NAME = "Zephyrine Oakenshield"
@@ -70,8 +68,18 @@ class RefusingMailServer(BaseEmailBackend):
 
 
 def columns() -> list[tuple[str, str, str]]:
-    """Return (table, column, type) of every text, JSON or bytes column of every table."""
+    """Return (table, column, type) of every text, JSON or bytes column of every table, from the
+    database's own catalog (PostgreSQL's, or SQLite's in the embedded mode)."""
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            found = []
+            for (table,) in cursor.fetchall():
+                cursor.execute(f'PRAGMA table_info("{table}")')
+                for _, column, kind, *_ in cursor.fetchall():
+                    if any(word in kind.lower() for word in ("char", "text", "json", "blob")):
+                        found.append((table, column, "bytea" if "blob" in kind.lower() else kind))
+            return found
         cursor.execute(
             """
             SELECT c.relname, a.attname, t.typname
@@ -90,15 +98,18 @@ def columns() -> list[tuple[str, str, str]]:
 
 def scan() -> dict[str, list[str]]:
     """Return, per value of PERSONAL, the ``table.column``s holding it (the shop's rows)."""
+    postgres = connection.vendor == "postgresql"
     found: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
         for table, column, kind in columns():
-            text = f"encode(\"{column}\", 'escape')" if kind == "bytea" else f'"{column}"::text'
+            if not postgres:
+                text = f'CAST("{column}" AS TEXT)'
+                where = f"instr(lower({text}), lower(%s)) > 0"
+            else:
+                text = f"encode(\"{column}\", 'escape')" if kind == "bytea" else f'"{column}"::text'
+                where = f"strpos(lower({text}), lower(%s)) > 0"
             for value in PERSONAL:
-                cursor.execute(
-                    f'SELECT 1 FROM "{table}" WHERE strpos(lower({text}), lower(%s)) > 0 LIMIT 1',
-                    [value],
-                )
+                cursor.execute(f'SELECT 1 FROM "{table}" WHERE {where} LIMIT 1', [value])
                 if cursor.fetchone():
                     found.setdefault(value, []).append(f"{table}.{column}")
     return found
