@@ -256,3 +256,21 @@ def test_the_owner_erases_a_customer_and_the_entry_keeps_who_asked(shop, call) -
     }
     assert document["payments"][0]["last4"] == ""
     assert document["payments"][0]["amount"] == {"amount": "0.76", "currency": "USD"}
+
+
+def test_erasing_an_erased_customer_again_changes_nothing_more(shop, call) -> None:
+    ann_orders_and_pays(shop, call)
+    assert call("post", erasure_of(shop, "ann"), "owner").status_code == 202
+    first = ok(call("get", export_of(shop, "ann"), "owner"))
+
+    again = call("post", erasure_of(shop, "ann"), "owner")
+
+    assert again.status_code == 202
+    second = ok(call("get", export_of(shop, "ann"), "owner"))
+    assert {key: second[key] for key in ("account", "orders", "payments")} == {
+        key: first[key] for key in ("account", "orders", "payments")
+    }
+    assert [entry.user_id for entry in audit_entries(shop, "data_erased")] == [
+        shop.users["owner"].pk,
+        shop.users["owner"].pk,
+    ]
