@@ -21,6 +21,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from emporium.infrastructure.personal_data import personal_fields
 from emporium.multitenancy.context import tenant_context
 from tests.e2e.compliance.conftest import CARD
 from tests.integration.contracts.conftest import (
@@ -113,6 +114,15 @@ def scan() -> dict[str, list[str]]:
                 if cursor.fetchone():
                     found.setdefault(value, []).append(f"{table}.{column}")
     return found
+
+
+def registered() -> set[str]:
+    """Return ``table.column`` of every column the personal-data registry declares personal."""
+    columns = set()
+    for entry in personal_fields():
+        model = apps.get_model(entry.model)
+        columns.add(f"{model._meta.db_table}.{model._meta.get_field(entry.field).column}")
+    return columns
 
 
 def today() -> str:
@@ -226,6 +236,8 @@ def test_an_erased_customer_is_nowhere_and_the_figures_stay(shop, call, settings
         "infrastructure_deliveryfailure.last_error",
         "identity_auditevent.user_agent",
     } <= {column for where in found_before.values() for column in where}
+    # Every column she was found in is one the personal-data registry declares.
+    assert {column for where in found_before.values() for column in where} <= registered()
 
     erased = zephyrine.send("post", "/api/v1/me/erasure/", {"password": PASSWORD})
 
