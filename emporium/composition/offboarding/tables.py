@@ -9,7 +9,7 @@ A model holds rows of a tenant when it has
   tenant that the outbox keeps under no tenant (``tenancy.tenant_created``, ``_suspended``: their
   ``aggregate_id`` is the tenant's id);
 - a foreign key to a model of the first kind and no tenant of its own: the admin's log entries
-  of the tenant's accounts;
+  of the tenant's accounts (and, by content type and object id, those about the tenant row);
 - django-axes' sign-in records, whose ``username`` is ``<slug>:<e-mail>``
   (``identity.adapters.lockout``).
 
@@ -26,6 +26,8 @@ from typing import Any
 from uuid import UUID
 
 from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
@@ -133,6 +135,41 @@ def _through(model: type[models.Model], owned: dict[type[models.Model], Q]) -> Q
     return combined
 
 
+def _about_the_tenant(model: type[models.Model], tenant: TenantRef) -> Q | None:
+    """Return the lookup of rows that point at the tenant row by content type and object id
+    (the admin's log of an operator's change to the shop), if ``model`` has such a pair."""
+    app_label, model_name = TENANT_MODEL.lower().split(".")
+    pairs = {
+        (generic.ct_field, generic.fk_field)
+        for generic in model._meta.private_fields
+        if isinstance(generic, GenericForeignKey)
+    }
+    # Without a declared generic key, Django's own convention (the admin's LogEntry).
+    fields = {field.name: field for field in model._meta.concrete_fields}
+    if "object_id" in fields:
+        pairs |= {
+            (name, "object_id")
+            for name, field in fields.items()
+            if field.is_relation and field.related_model is ContentType
+        }
+    lookups = [
+        Q(
+            **{
+                f"{type_field}__app_label": app_label,
+                f"{type_field}__model": model_name,
+                id_field: str(tenant.id),
+            }
+        )
+        for type_field, id_field in sorted(pairs)
+    ]
+    if not lookups:
+        return None
+    combined = lookups[0]
+    for lookup in lookups[1:]:
+        combined |= lookup
+    return combined
+
+
 def tenant_tables(tenant: TenantRef) -> list[TenantTable]:
     """Return every table that holds rows of ``tenant``, by label; the tenant row's last."""
     found: dict[type[models.Model], Q] = {}
@@ -149,6 +186,8 @@ def tenant_tables(tenant: TenantRef) -> list[TenantTable]:
     for model in candidates:
         if model not in found and (lookup := _through(model, direct)) is not None:
             found[model] = lookup
+        if model not in direct and (about := _about_the_tenant(model, tenant)) is not None:
+            found[model] = found[model] | about if model in found else about
     tables = [TenantTable(model, lookup) for model, lookup in found.items()]
     return sorted(tables, key=lambda table: (table.model is _tenant_model(), table.label))
 

@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
@@ -43,7 +43,7 @@ from emporium.ordering.domain.address import ShippingAddress
 from emporium.shared_kernel.events import EventEnvelope
 from emporium.shared_kernel.money import Money
 from emporium.tenancy.adapters.resolution import active_tenant, platform_cache, slug_key
-from emporium.tenancy.models import TenantHost
+from emporium.tenancy.models import Tenant, TenantHost
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "admin"]),
@@ -181,6 +181,14 @@ def load_extras(tenant: TenantRef) -> None:
         object_id=str(customer.pk),
         object_repr=f"customer@{tenant.slug}.example",
         action_flag=ADDITION,
+    )
+    # An operator's change to the shop itself, logged by content type and object id.
+    LogEntry.objects.using("admin").create(
+        user_id=User.objects.using("admin").get(email="operator@example.com").pk,
+        content_type=ContentType.objects.get_for_model(Tenant),
+        object_id=str(tenant.id),
+        object_repr=tenant.slug,
+        action_flag=CHANGE,
     )
     placed = OutboxMessage.objects.filter(tenant=tenant.slug, type="ordering.order_placed").first()
     assert placed is not None

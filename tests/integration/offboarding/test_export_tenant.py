@@ -6,12 +6,14 @@ import json
 from datetime import datetime
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from emporium.catalog.models import Category
+from emporium.composition.management.commands import export_tenant as export_tenant_command
 from emporium.composition.offboarding.tables import tenant_by_slug, tenant_tables
 from emporium.identity.models import User
 from emporium.infrastructure.outbox.models import OutboxMessage
@@ -159,3 +161,19 @@ def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     create("initech")
     with pytest.raises(CommandError, match="No directory"):
         call_command("export_tenant", "initech", "--out", str(tmp_path / "no" / "x.jsonl"))
+
+
+def test_a_failed_export_leaves_no_half_archive(tmp_path: Path, monkeypatch) -> None:
+    create("initech")
+    (tmp_path / "initech.jsonl").write_text("an earlier archive\n")
+
+    def failing(tenant: TenantRef, out: Any, progress: Any = None) -> None:
+        out.write('{"archive": "emporium-tenant"}\n')
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(export_tenant_command, "export_tenant", failing)
+
+    with pytest.raises(RuntimeError, match="went away"):
+        call_command("export_tenant", "initech", "--out", str(tmp_path / "initech.jsonl"))
+    assert [path.name for path in tmp_path.iterdir()] == ["initech.jsonl"]
+    assert (tmp_path / "initech.jsonl").read_text() == "an earlier archive\n"

@@ -38,19 +38,23 @@ class Command(BaseCommand):
             TimeElapsedColumn(),
         )
         shown = options["verbosity"] >= 1
-        with (
-            Progress(
-                *columns, console=Console(stderr=True), transient=True, disable=not shown
-            ) as progress,
-            path.open("w", encoding="utf-8") as out,
-        ):
-            bar = progress.add_task(f"{tenant.slug} rows", total=None)
+        progress = Progress(
+            *columns, console=Console(stderr=True), transient=True, disable=not shown
+        )
+        # Written beside the file and renamed at the end: a failed export leaves no half archive.
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            with progress, partial.open("w", encoding="utf-8") as out:
+                bar = progress.add_task(f"{tenant.slug} rows", total=None)
 
-            def advance(done: int, total: int) -> None:
-                if done == total or done % 500 == 0:
-                    progress.update(bar, completed=done, total=total)
+                def advance(done: int, total: int) -> None:
+                    if done == total or done % 500 == 0:
+                        progress.update(bar, completed=done, total=total)
 
-            exported = export_tenant(tenant, out, progress=advance)
+                exported = export_tenant(tenant, out, progress=advance)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
         self.stdout.write(
             f"{tenant.slug}: {exported.rows} rows of {len(exported.tables)} tables "
             f"written to {path}"
