@@ -175,7 +175,7 @@ def load(slug: str, orders: int) -> Shop:
         )
         token = issue_token(owner)[0]
     # A shop of this name removed by an earlier run may still be in the host lookup's cache
-    # (creating a tenant does not clear it, and ``remove`` deletes rows behind its back).
+    # (``remove`` deletes rows behind its back).
     forget_tenant(slug)
     return Shop(tenant, token, orders, first_day, last_day)
 

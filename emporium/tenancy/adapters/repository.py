@@ -71,6 +71,9 @@ class DjangoTenantRepository:
         )
         with tenant_context(TenantRef(tenant.id, tenant.slug)):
             settings_row(tenant).save(using=self.uow.using, force_insert=True)
+        # A lookup of the slug before it existed may have cached "missing".
+        slug = tenant.slug
+        transaction.on_commit(lambda: forget_tenant(slug), using=self.uow.using)
         self.uow.track(tenant)
 
     def get(self, slug: str) -> Tenant | None:

@@ -132,8 +132,14 @@ def active_tenant(slug: str) -> TenantRef | None:
 
 
 def tenant_exists(slug: str) -> bool:
-    """Return whether a tenant named ``slug`` exists, active or suspended (cached lookup)."""
-    return SLUG_PATTERN.fullmatch(slug) is not None and _tenant_by_slug(slug) is not None
+    """Return whether a tenant named ``slug`` exists, active or suspended.
+
+    The cached lookup answers yes; a "missing" is read again from the table, since the cache
+    may hold one from before the tenant was created (and a no drops a message for good).
+    """
+    if SLUG_PATTERN.fullmatch(slug) is None:
+        return False
+    return _tenant_by_slug(slug) is not None or Tenant.objects.filter(slug=slug).exists()
 
 
 def forget_tenant(slug: str) -> None:

@@ -9,10 +9,12 @@ And the deletion's own event reaches the fulfilment service over HTTP without a 
 from __future__ import annotations
 
 import json
+from io import StringIO
 from typing import Any
 from uuid import uuid4
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from emporium.infrastructure.messaging.retries import RetryPolicy, record_failur
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.shared_kernel.events import EventEnvelope
 from emporium.tenancy.adapters.repository import DjangoTenancyUnitOfWork
+from emporium.tenancy.adapters.resolution import active_tenant, tenant_exists
 from emporium.tenancy.application.use_cases import (
     CreateTenant,
     DeleteTenant,
@@ -82,6 +85,17 @@ def test_a_retry_recorded_before_the_deletion_is_dropped_at_its_next_attempt() -
     assert (outcome.succeeded, outcome.failed) == (1, 0)
     assert not DeliveryFailure.objects.filter(tenant="initech").exists()
     assert not InboxMessage.objects.filter(tenant="initech").exists()
+
+
+def test_a_shop_created_after_its_slug_was_looked_up_is_not_taken_for_deleted() -> None:
+    assert active_tenant("initech") is None  # caches "missing" for the host lookup
+    create_tenant(CreateTenant(slug="initech", name="Initech"), uow())
+
+    assert tenant_exists("initech") is True
+    # Until the creation's commit forgets the cached "missing", its envelopes wait and are
+    # retried, as a suspended shop's: never dropped as a deleted shop's.
+    with pytest.raises(InactiveTenant):
+        consume_once("probe", envelope("initech"), ran)
 
 
 def test_an_envelope_of_a_suspended_tenant_still_fails_so_it_is_retried() -> None:
@@ -144,3 +158,14 @@ def link_settings(settings: Any, service: FakeService) -> Any:
     settings.FULFILMENT_SERVICE_KEY = KEY
     yield settings
     bootstrap.forget_link()
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "admin"])
+def test_creating_a_shop_forgets_a_cached_missing_lookup_of_its_slug() -> None:
+    assert active_tenant("initech") is None  # cached "missing"
+
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+
+    found = active_tenant("initech")
+    assert found is not None
+    assert found.slug == "initech"
