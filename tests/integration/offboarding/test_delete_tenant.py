@@ -30,7 +30,7 @@ from emporium.catalog.application import use_cases as catalog_cases
 from emporium.composition.offboarding.tables import tenant_by_slug
 from emporium.identity.models import AuditEvent, User
 from emporium.infrastructure.http.models import IdempotencyRecord
-from emporium.infrastructure.messaging.inbox import consume_once
+from emporium.infrastructure.messaging.inbox import consume_once, consumer_registry
 from emporium.infrastructure.messaging.models import DeliveryFailure, InboxMessage
 from emporium.infrastructure.messaging.retries import RetryPolicy, record_failure
 from emporium.infrastructure.outbox.models import OutboxMessage
@@ -193,7 +193,10 @@ def load_extras(tenant: TenantRef) -> None:
     placed = OutboxMessage.objects.filter(tenant=tenant.slug, type="ordering.order_placed").first()
     assert placed is not None
     envelope = placed.to_envelope()
-    consume_once("probe-consumer", envelope, lambda _: None)
+    # The real consumers of the event (the notifications' e-mail among them), as a broker's
+    # workers would run them: their inbox rows; a run already made in-process is skipped.
+    for name, handler in consumer_registry().consumers_for(envelope.type):
+        consume_once(name, envelope, handler)
     record_failure("probe-failing", envelope, RuntimeError("down"), RetryPolicy())
     with tenant_context(tenant):
         caches["default"].set("catalog:navigation:g1", ["Tools"])
@@ -242,6 +245,7 @@ def test_nothing_of_the_deleted_tenant_is_left_and_the_other_is_untouched(
     assert OutboxMessage.objects.filter(
         tenant="acme", type="ordering.fulfilment_requested"
     ).exists()
+    assert InboxMessage.objects.filter(tenant="acme", consumer="order-confirmation").exists()
     with tenant_context(acme):
         assert caches["default"].get("catalog:navigation:g1") == ["Tools"]
     out = StringIO()
