@@ -21,11 +21,11 @@ CONSUMER = "fulfilment"
 SHIPMENT_DISPATCHED = "fulfilment.shipment_dispatched"
 #: Without a broker, the consumer that carries the service's events to it over HTTP.
 LINK_CONSUMER = "fulfilment-link"
-#: What the service consumes (ADR 0018) that Emporium publishes today. ``identity.
-#: customer_erased`` joins when erasure exists.
+#: What the service consumes (ADR 0018): every event its queue is bound to.
 FORWARDED = (
     "ordering.fulfilment_requested",
     "ordering.order_refunded",
+    "identity.customer_erased",
     "tenancy.tenant_deleted",
 )
 #: Where the service takes an envelope pushed to it.

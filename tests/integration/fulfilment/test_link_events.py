@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
+from emporium.composition.customer_data import erase_customer
 from emporium.fulfilment import bootstrap
+from emporium.fulfilment.adapters.link_consumers import LINK_CONSUMER
 from emporium.fulfilment.adapters.signing import signed_headers
+from emporium.infrastructure.messaging.inbox import ConsumerRegistry
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.inventory.application.use_cases import SetStock
 from emporium.inventory.bootstrap import count_stock
@@ -252,3 +255,36 @@ def test_a_bad_push_is_refused_and_changes_nothing(
     assert response.status_code == status
     assert response.json()["type"].endswith(f"/{code}")
     assert fulfilled_events(acme, order_id) == []
+
+
+def test_without_a_broker_an_erasure_is_pushed_to_the_service(
+    ann: tuple[TenantRef, Any], service: FakeService, link_settings: Any
+) -> None:
+    # ADR 0022: the service blanks the customer's shipment addresses when told.
+    acme, customer = ann
+    link_settings.CELERY_BROKER_URL = ""
+    registry = ConsumerRegistry()
+    bootstrap.register_consumers(registry)
+    with tenant_context(acme), transaction.atomic():
+        erase_customer(customer.pk, actor_id=customer.pk)
+    erased = OutboxMessage.objects.get(type="identity.customer_erased")
+    handler = registry.handler_for(LINK_CONSUMER, "identity.customer_erased")
+    assert handler is not None
+    service.answer(ACCEPTED)
+
+    with tenant_context(acme), transaction.atomic():
+        handler(erased.to_envelope())
+
+    [pushed] = service.api_requests()
+    assert (pushed.method, pushed.path, pushed.tenant, pushed.signed) == (
+        "POST",
+        "/internal/events/",
+        "acme",
+        True,
+    )
+    sent = json.loads(pushed.body)
+    assert (sent["type"], sent["aggregate_id"], sent["payload"]["customer_id"]) == (
+        "identity.customer_erased",
+        str(customer.pk),
+        str(customer.pk),
+    )
