@@ -7,7 +7,7 @@ instant with its offset; both bounds are inclusive.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -110,14 +110,32 @@ class AuditFilters(serializers.Serializer[dict[str, Any]]):
         zone = ZoneInfo(shop_time_zone())
         start, end = attrs.get("from"), attrs.get("to")
         if isinstance(start, date) and not isinstance(start, datetime):
-            attrs["from"] = start = datetime.combine(start, time.min, zone)
+            start = datetime.combine(start, time.min, zone)
         if isinstance(end, date) and not isinstance(end, datetime):
-            # Through the end of that day: before the next day's first instant.
-            next_day = datetime.combine(end + timedelta(days=1), time.min, zone)
-            attrs["to"] = end = next_day - timedelta(microseconds=1)
+            # Through the end of that day: before the next day's first instant; the calendar's
+            # last day has no next one, so it bounds nothing.
+            end = (
+                None
+                if end == date.max
+                else datetime.combine(end + timedelta(days=1), time.min, zone)
+                - timedelta(microseconds=1)
+            )
+        attrs["from"], attrs["to"] = _in_utc(start, "from"), _in_utc(end, "to")
         if start is not None and end is not None and start > end:
             raise serializers.ValidationError({"to": ["Give a 'to' at or after 'from'."]})
         return attrs
+
+
+def _in_utc(instant: datetime | None, name: str) -> datetime | None:
+    """Return ``instant`` in UTC, as the database compares it; a 400 if UTC cannot say it."""
+    if instant is None:
+        return None
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00, 9999-12-31T23:59-10:00
+        raise serializers.ValidationError(
+            {name: ["Give an instant between 0001-01-01 and 9999-12-31 in UTC."]}
+        ) from None
 
 
 class AuditPagination(CursorPages):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from base64 import b64decode
+from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
@@ -17,6 +19,7 @@ class CursorPages(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    _model: Any = None
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         raw = request.query_params.get(self.cursor_query_param)
@@ -25,9 +28,31 @@ class CursorPages(CursorPagination):
         if raw and not _decodes_to_tokens(raw):
             raise ValidationError({self.cursor_query_param: ["Invalid cursor."]})
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as exc:  # DRF answers 404; a malformed parameter is a 400
             raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from exc
+        if cursor is not None and cursor.position is not None and not self._valid(cursor.position):
+            # DRF compares the position with the ordering column as it stands: a forged one
+            # ("p=garbage", a 99th month, an instant past year 9999) would fail in the query.
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        return cursor
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def _valid(self, position: Any) -> bool:
+        """Return whether ``position`` is a value of the first ordering column."""
+        field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
+        try:
+            value = field.to_python(position)
+            if isinstance(value, datetime):
+                if value.tzinfo is None:  # DRF writes an aware column's value with its offset
+                    return False
+                value.astimezone(UTC)  # the database compares in UTC
+        except (DjangoValidationError, ValueError, OverflowError):
+            return False
+        return True
 
     def rows(self, queryset: Any, request: Request) -> list[Any]:
         """Return the rows of the page ``request`` asks for."""

@@ -3,8 +3,10 @@ date; owners only; read only."""
 
 from __future__ import annotations
 
+from base64 import b64encode
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import transaction
@@ -48,6 +50,11 @@ def get(shop: Shop, query: dict[str, Any] | str = "", who: str | None = "owner")
     if isinstance(query, str):
         return Client().get(URL + query, **headers)
     return Client().get(URL, query, **headers)
+
+
+def cursor(text: str) -> str:
+    """Return ``text`` as a cursor parameter's value, written as DRF writes its own."""
+    return quote(b64encode(text.encode()).decode())
 
 
 def ids(response) -> list[int]:
@@ -140,6 +147,15 @@ def test_dates_are_whole_days_of_the_shops_time_zone_both_inclusive(shop, histor
     assert ids(get(shop, {"from": "2026-03-11"})) == [history["next"]]
 
 
+def test_the_calendars_first_and_last_days_are_bounds_like_any_other(shop, history) -> None:
+    everything = [history[key] for key in ("next", "late", "mid", "edge", "old")]
+
+    assert ids(get(shop, {"to": "9999-12-31"})) == everything
+    assert ids(get(shop, {"from": "0001-01-01", "to": "9999-12-31"})) == everything
+    assert ids(get(shop, {"from": "9999-12-31"})) == []
+    assert ids(get(shop, {"to": "0001-01-01"})) == []
+
+
 def test_dates_in_utc_by_default(shop, history) -> None:
     assert ids(get(shop, {"from": "2026-03-10", "to": "2026-03-10"})) == [
         history["next"],
@@ -167,6 +183,16 @@ def test_instants_with_their_offset_are_inclusive_bounds(shop, history) -> None:
         ("?from=2026-03-10T12:00:01Z&to=2026-03-10T12:00:00Z", "to"),
         ("?cursor=%00", "cursor"),
         ("?from=%00", "from"),
+        # Instants UTC cannot say: before 0001-01-01T00:00Z, after 9999-12-31T23:59:59Z.
+        ("?from=9999-12-31T23:59:59-10:00", "from"),
+        ("?from=0001-01-01T00:00:00%2B14:00", "from"),
+        ("?to=9999-12-31T23:59:59-10:00", "to"),
+        # Cursors DRF never writes: a position that is no instant of the ordering column.
+        ("?cursor=" + cursor("p=garbage"), "cursor"),
+        ("?cursor=" + cursor("o=5&r=1&p=2026-99-99"), "cursor"),
+        ("?cursor=" + cursor("p=\x00"), "cursor"),
+        ("?cursor=" + cursor("p=2026-03-10 12:00:00"), "cursor"),  # no offset
+        ("?cursor=" + cursor("p=9999-12-31 23:59:59-10:00"), "cursor"),
     ],
 )
 def test_a_bad_filter_is_a_400_problem_naming_it(shop, history, query: str, field: str) -> None:

@@ -62,7 +62,13 @@ def test_filters_by_order_and_status(shop, history) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("order=42", "order"), ("status=lost", "status"), ("cursor=%00", "cursor")]
+    ("query", "field"),
+    [
+        ("order=42", "order"),
+        ("status=lost", "status"),
+        ("cursor=%00", "cursor"),
+        ("cursor=cD1nYXJiYWdl", "cursor"),  # "p=garbage": a position that is no instant
+    ],
 )
 def test_a_bad_filter_is_400_naming_it(shop, history, query: str, field: str) -> None:
     response = get(shop, f"/api/v1/payments/?{query}", "staff")
