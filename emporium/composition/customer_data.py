@@ -56,7 +56,7 @@ def erase_customer(account_id: UUID, *, actor_id: UUID, request: Any = None) -> 
     payments.erase_card_digits(account_id)
     aggregates = [str(account_id), *(str(order_id) for order_id in orders.order_ids)]
     # An e-mail kept in a payload stays an e-mail (the event's contract says so).
-    replacements = {person.email: identity.erased_email(account_id)}
+    replacements = {"email": identity.erased_email(account_id)}
     scrub_messages(require_tenant().slug, aggregates, values, replacements)
     forget_stored_answers(account_id)
     identity.erase_account(account_id, values)

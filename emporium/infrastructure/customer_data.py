@@ -1,7 +1,8 @@
 """A customer's data in the shared tables: the outbox, delivery failures, idempotency keys.
 
 The callers (the composition's erasure) name the person's aggregates (the account, its orders)
-and every string that identified them; these functions scrub the copies the shared tables keep.
+and every string that identified them; these functions scrub the copies the shared tables keep
+of those aggregates, by the keys the registry declares (never other rows by value).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from uuid import UUID
 from emporium.infrastructure.http.models import IdempotencyRecord
 from emporium.infrastructure.messaging.models import DeliveryFailure
 from emporium.infrastructure.outbox.models import OutboxMessage
-from emporium.shared_kernel.text_scrubbing import scrub_json, scrub_text
+from emporium.infrastructure.personal_data import SHARED
+from emporium.shared_kernel.text_scrubbing import scrub_keys, scrub_text
 
 
 def scrub_messages(
@@ -22,28 +24,41 @@ def scrub_messages(
     values: Iterable[str],
     replacements: Mapping[str, str] | None = None,
 ) -> int:
-    """Scrub ``values`` from the tenant's outbox payloads and delivery failures of
-    ``aggregate_ids``, and from any of its recorded errors; return the rows changed.
+    """Scrub the tenant's outbox rows and delivery failures of ``aggregate_ids`` (the person's
+    account and orders); return the rows changed.
 
-    A JSON string equal to a value becomes ``[erased]``, or its entry in ``replacements``.
+    Payloads lose the strings at the keys the registry declares (``SHARED``), whatever their
+    value (an e-mail changed since is found too): each becomes ``[erased]``, or its entry in
+    ``replacements`` (payload key to new value: an e-mail stays an e-mail). Those rows' errors
+    lose ``values`` (the person's strings) as free text. Rows of other aggregates are not read:
+    a neighbour's city is a string like the person's. A failure whose envelope is no JSON names
+    no aggregate and is left as it is.
     """
+    aggregates = set(aggregate_ids)
     values = set(values)
     replacements = dict(replacements or {})
+    payload_keys = _declared_keys("infrastructure.OutboxMessage", "payload")
+    envelope_keys = _declared_keys("infrastructure.DeliveryFailure", "envelope")
+    in_envelope = {f"payload.{key}": new for key, new in replacements.items()}
     changed = 0
-    outbox = OutboxMessage.objects.filter(tenant=tenant, aggregate_id__in=list(aggregate_ids))
+    outbox = OutboxMessage.objects.filter(tenant=tenant, aggregate_id__in=list(aggregates))
     for row in outbox.only("id", "payload", "last_error"):
-        payload = scrub_json(row.payload, values, replacements)
+        payload = scrub_keys(row.payload, payload_keys, replacements)
         error = scrub_text(row.last_error, values)
         if (payload, error) != (row.payload, row.last_error):
             OutboxMessage.objects.filter(pk=row.pk).update(payload=payload, last_error=error)
             changed += 1
-    for row in OutboxMessage.objects.filter(tenant=tenant).exclude(last_error=""):
-        error = scrub_text(row.last_error, values)
-        if error != row.last_error:
-            OutboxMessage.objects.filter(pk=row.pk).update(last_error=error)
-            changed += 1
-    for failure in DeliveryFailure.objects.filter(tenant=tenant):
-        envelope = _scrub_envelope(failure.envelope, values, replacements)
+    for failure in DeliveryFailure.objects.filter(tenant=tenant).only(
+        "id", "envelope", "last_error"
+    ):
+        try:
+            document = json.loads(failure.envelope)
+        except ValueError:
+            continue
+        if not isinstance(document, dict) or document.get("aggregate_id") not in aggregates:
+            continue
+        scrubbed = scrub_keys(document, envelope_keys, in_envelope)
+        envelope = failure.envelope if scrubbed == document else json.dumps(scrubbed)
         error = scrub_text(failure.last_error, values)
         if (envelope, error) != (failure.envelope, failure.last_error):
             DeliveryFailure.objects.filter(pk=failure.pk).update(
@@ -53,19 +68,19 @@ def scrub_messages(
     return changed
 
 
+def _declared_keys(model: str, field: str) -> tuple[str, ...]:
+    return tuple(
+        key
+        for entry in SHARED.fields
+        if (entry.model, entry.field) == (model, field)
+        for key in entry.keys
+    )
+
+
 def forget_stored_answers(user_id: UUID) -> int:
     """Delete the stored answers of the account's idempotent requests; return how many."""
     deleted, _ = IdempotencyRecord.objects.filter(user_id=user_id).delete()
     return deleted
-
-
-def _scrub_envelope(text: str, values: set[str], replacements: dict[str, str]) -> str:
-    try:
-        document = json.loads(text)
-    except ValueError:
-        return scrub_text(text, values)  # not JSON (a message that could not be parsed)
-    scrubbed = scrub_json(document, values, replacements)
-    return text if scrubbed == document else json.dumps(scrubbed)
 
 
 def recorded_event_ids(tenant: str, aggregate_ids: Collection[str]) -> list[UUID]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -44,3 +45,22 @@ def _scrub(document: Any, wanted: dict[str, str]) -> Any:
     if isinstance(document, dict):
         return {key: _scrub(value, wanted) for key, value in document.items()}
     return document
+
+
+def scrub_keys(
+    document: Any, keys: Iterable[str], replacements: Mapping[str, str] | None = None
+) -> Any:
+    """Return a copy of ``document`` with the string at each dotted key (``shipping_address.
+    city``) replaced by ``[erased]``, or by its key's entry in ``replacements`` (an e-mail stays
+    an e-mail); empty strings and keys the document lacks stay as they are, and so does
+    everything else, whatever its value."""
+    replacements = replacements or {}
+    scrubbed = copy.deepcopy(document)
+    for key in keys:
+        *path, leaf = key.split(".")
+        parent = scrubbed
+        for part in path:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and isinstance(parent.get(leaf), str) and parent[leaf]:
+            parent[leaf] = replacements.get(key, ERASED)
+    return scrubbed

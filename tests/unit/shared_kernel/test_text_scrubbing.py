@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emporium.shared_kernel.text_scrubbing import scrub_json, scrub_text
+from emporium.shared_kernel.text_scrubbing import scrub_json, scrub_keys, scrub_text
 
 VALUES = ["ann.lee@mail.example", "Ann Lee", "1 Quay St", "Al", ""]
 
@@ -36,3 +36,23 @@ def test_json_loses_whole_values_only_and_keeps_keys_numbers_and_other_strings()
 def test_nothing_to_look_for_changes_nothing() -> None:
     assert scrub_text("Ann Lee", []) == "Ann Lee"
     assert scrub_json({"a": "b"}, [""]) == {"a": "b"}
+
+
+def test_keys_lose_their_strings_whatever_the_value_and_nothing_else_changes() -> None:
+    payload = {
+        "email": "old.address@mail.example",
+        "total": 12,
+        "note": "Ludlowgrange",
+        "shipping_address": {"city": "Ludlowgrange", "line2": "", "country": "GB"},
+    }
+    keys = ["email", "shipping_address.city", "shipping_address.line2", "missing.key", "total"]
+
+    scrubbed = scrub_keys(payload, keys, {"email": "erased-1@erased.invalid"})
+
+    assert scrubbed == {
+        "email": "erased-1@erased.invalid",
+        "total": 12,
+        "note": "Ludlowgrange",
+        "shipping_address": {"city": "[erased]", "line2": "", "country": "GB"},
+    }
+    assert payload["shipping_address"]["city"] == "Ludlowgrange"  # a copy, not in place
