@@ -104,6 +104,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the tenant and outside the request's transaction: audits every 403 of a signed-in
+    # caller, in the API and the back office, in a transaction of its own.
+    "emporium.infrastructure.http.denials.PermissionDeniedSignalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a back-office sign-in refused by the lockout into its 429 response.

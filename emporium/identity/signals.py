@@ -9,7 +9,6 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest
-from rest_framework.request import Request
 
 from emporium.identity.adapters import audit
 from emporium.identity.models import User, account_of, normalize_email
@@ -57,7 +56,7 @@ def audit_locked_out(
 
 
 @receiver(permission_denied, dispatch_uid="identity.audit_permission_denied")
-def audit_permission_denied(sender: Any, request: Request, **kwargs: Any) -> None:
+def audit_permission_denied(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
     user = account_of(request.user)  # signalled for signed-in callers only
     audit.record(
         audit.PERMISSION_DENIED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-#: ``receiver(sender, request: rest_framework.request.Request, **kwargs)``: a permission check
-#: refused a signed-in caller. Sent with ``send``, not robustly: a failing receiver fails the
-#: request, as a failed audit must.
+#: ``receiver(sender, request: django.http.HttpRequest, **kwargs)``: a signed-in caller was
+#: answered 403 (``denials.PermissionDeniedSignalMiddleware``), in the API or the back office.
+#: Sent with ``send``, not robustly: a failing receiver fails the request, as a failed audit must.
 permission_denied = Signal()

@@ -1,8 +1,8 @@
-"""The base of every tenant API view: a tenant is required, denials are signalled."""
+"""The base of every tenant API view: a tenant is required."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import NotFound
@@ -10,7 +10,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from emporium.infrastructure.http import signals
 from emporium.infrastructure.http.throttles import UserWriteThrottle
 from emporium.multitenancy.context import current_tenant
 
@@ -31,11 +30,3 @@ class TenantAPIView(APIView):
         # Responses differ by token: no shared cache may serve one caller's answer to another.
         patch_vary_headers(response, ["Authorization"])
         return super().finalize_response(request, response, *args, **kwargs)
-
-    def permission_denied(
-        self, request: Request, message: str | None = None, code: str | None = None
-    ) -> NoReturn:
-        user = request.user
-        if user is not None and user.is_authenticated:
-            signals.permission_denied.send(sender=type(self), request=request)
-        super().permission_denied(request, message=message, code=code)

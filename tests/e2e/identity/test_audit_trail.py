@@ -258,6 +258,53 @@ def test_a_denied_permission_is_audited(shop) -> None:
     ]
 
 
+def test_a_403_raised_by_a_view_itself_is_audited(shop) -> None:
+    order = place(shop)
+
+    response = pay(shop, order["id"], card(), who="staff")  # staff may not pay a customer's order
+
+    assert response.status_code == 403
+    entry = only(shop, "permission_denied")
+    assert entry["actor"] == actor(shop.users["staff"])
+    assert entry["details"] == {"method": "POST", "path": f"/api/v1/orders/{order['id']}/payments/"}
+
+
+def test_a_403_in_the_back_office_is_audited(shop) -> None:
+    staff, _ = admin_sign_in("acme.localhost", "staff@shop.example", ACCOUNT_PASSWORD)
+    owner, _ = admin_sign_in("acme.localhost", "owner@shop.example", ACCOUNT_PASSWORD)
+    ann = shop.users["ann"]
+
+    assert staff.get("/admin/identity/auditevent/").status_code == 403
+    assert staff.get(f"/admin/identity/user/{ann.pk}/password/").status_code == 403
+    assert owner.get("/admin/identity/auditevent/add/").status_code == 403
+
+    found = entries(shop, "permission_denied")
+    assert [(e["actor"], e["details"], e["ip"]) for e in found] == [
+        (
+            actor(shop.users["owner"]),
+            {"method": "GET", "path": "/admin/identity/auditevent/add/"},
+            "127.0.0.1",
+        ),
+        (
+            actor(shop.users["staff"]),
+            {"method": "GET", "path": f"/admin/identity/user/{ann.pk}/password/"},
+            "127.0.0.1",
+        ),
+        (
+            actor(shop.users["staff"]),
+            {"method": "GET", "path": "/admin/identity/auditevent/"},
+            "127.0.0.1",
+        ),
+    ]
+
+
+def test_a_refusal_of_an_anonymous_caller_is_not_a_denied_permission(shop) -> None:
+    assert call(shop, "get", "/api/v1/audit/", None).status_code == 401
+    assert Client(HTTP_HOST="acme.localhost").get("/admin/identity/auditevent/").status_code == 302
+
+    assert entries(shop, "permission_denied") == []
+
+
 # --- the platform -------------------------------------------------------------------------------
 
 
