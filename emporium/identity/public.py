@@ -7,12 +7,13 @@ from emporium.identity.adapters import audit
 from emporium.identity.adapters.admin_site import BackOfficePage, register_back_office_page
 from emporium.identity.adapters.customer_columns import CustomerColumns
 from emporium.identity.adapters.customer_data import (
+    PasswordCheck,
     Person,
     account_document,
     audit_documents,
     check_erasable,
+    confirm_password,
     erase_account,
-    password_matches,
     person,
 )
 from emporium.identity.adapters.directory import AccountCard, account_cards, accounts_matching
@@ -30,6 +31,7 @@ __all__ = [
     "CustomerErased",
     "CustomerRegistered",
     "Owner",
+    "PasswordCheck",
     "Person",
     "Role",
     "ShopStaff",
@@ -42,12 +44,12 @@ __all__ = [
     "audit",
     "audit_documents",
     "check_erasable",
+    "confirm_password",
     "customer_registered",
     "customer_scope",
     "erase_account",
     "erased_email",
     "manages_shop",
-    "password_matches",
     "person",
     "register_back_office_page",
     "roles",

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +28,13 @@ class WrongPassword(Forbidden):
 
     code = "wrong-password"
     title = "Wrong password"
+
+
+class LockedOut(Throttled):
+    """Too many wrong passwords for the account: its sign-in is locked out (429)."""
+
+    default_detail = "Too many failed sign-ins for this account. Try again later."
+    problem_code = "locked-out"
 
 
 class ExportDocument(serializers.Serializer[dict[str, Any]]):
@@ -102,13 +110,17 @@ class MyErasureView(TenantAPIView):
     @extend_schema(
         operation_id="me_erasure",
         request=ErasureRequest,
-        responses={202: ErasureAccepted, **problem_responses(400, 401, 403, 422)},
+        responses={202: ErasureAccepted, **problem_responses(400, 401, 403, 422, 429)},
     )
     def post(self, request: Request) -> Response:
         body = ErasureRequest(data=request.data)
         body.is_valid(raise_exception=True)
         me = account_of(request.user).pk
-        if not identity.password_matches(me, body.validated_data["password"]):
+        # As a sign-in: wrong passwords count toward the lockout and are audited.
+        check = identity.confirm_password(request._request, me, body.validated_data["password"])
+        if check.locked_for is not None:
+            raise LockedOut(wait=check.locked_for)
+        if not check.matches:
             raise WrongPassword("The password is not this account's.")
         erase_customer(me, actor_id=me, request=request)
         return _accepted(me)

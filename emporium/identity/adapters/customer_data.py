@@ -9,11 +9,14 @@ from uuid import UUID
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import authenticate
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from emporium.identity.adapters import audit
+from emporium.identity.adapters.lockout import lockout_key, retry_after_seconds
 from emporium.identity.adapters.repository import DjangoIdentityUnitOfWork
 from emporium.identity.domain.account import Account
 from emporium.identity.domain.roles import Role
@@ -48,10 +51,27 @@ def person(account_id: UUID) -> Person:
     return Person(row.pk, row.email, row.name, Role(row.role))
 
 
-def password_matches(account_id: UUID, password: str) -> bool:
-    """Return whether ``password`` is the account's (an erased account has none)."""
-    row = User.objects.filter(pk=account_id).first()
-    return row is not None and row.check_password(password)
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The answer to a password confirming an act: it matches, or not; ``locked_for`` seconds
+    when the account's sign-in is locked out (the password was not even compared)."""
+
+    matches: bool
+    locked_for: int | None = None
+
+
+def confirm_password(request: HttpRequest, account_id: UUID, password: str) -> PasswordCheck:
+    """Check the account's password as a sign-in does, through the authentication backends: a
+    wrong one counts toward the lockout of (shop, e-mail) and is audited as a failed sign-in
+    (committed with the refusal's answer), and a locked-out account is refused even with the
+    right one. An erased account has no password."""
+    email = User.objects.filter(pk=account_id).values_list("email", flat=True).first()
+    if email is None:
+        return PasswordCheck(False)
+    user = authenticate(request, email=email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        return PasswordCheck(False, retry_after_seconds(lockout_key(request, {"email": email})))
+    return PasswordCheck(user is not None and user.pk == account_id)
 
 
 def check_erasable(account_id: UUID) -> Person:

@@ -182,6 +182,31 @@ def test_a_wrong_or_missing_password_erases_nothing(shop, call) -> None:
     assert audit_entries(shop, "data_erased") == []
 
 
+def test_wrong_passwords_count_toward_the_lockout_and_each_is_audited(shop, call) -> None:
+    # A stolen token must not let its holder guess the password (API.md: Sign-in protection).
+    order, _ = ann_orders_and_pays(shop, call)
+
+    guesses = [call("post", ME_ERASURE, "ann", {"password": f"guess {n}"}) for n in range(5)]
+    right = call("post", ME_ERASURE, "ann", {"password": PASSWORD})
+
+    # The fifth failure engages the lock; the right password is refused while it lasts.
+    assert [r.status_code for r in guesses] == [403, 403, 403, 403, 429]
+    assert guesses[0].json()["type"] == PROBLEMS + "wrong-password"
+    assert right.status_code == 429
+    assert right.json()["type"] == PROBLEMS + "locked-out"
+    assert 890 <= int(right["Retry-After"]) <= 900
+    assert sign_in(shop, "ann@shop.example").status_code == 429  # the same lock
+    assert ok(call("get", f"/api/v1/orders/{order['id']}/", "ann"))["shipping_address"] == ADDRESS
+    assert audit_entries(shop, "data_erased") == []
+    # Four wrong guesses, then the fifth, the right password and the sign-in, all locked out.
+    failed = audit_entries(shop, "sign_in_failed")
+    assert [(e.user_id, e.detail["locked_out"]) for e in failed] == [
+        *[(shop.users["ann"].pk, False)] * 4,
+        *[(shop.users["ann"].pk, True)] * 3,
+    ]
+    assert [e.user_id for e in audit_entries(shop, "locked_out")] == [shop.users["ann"].pk] * 3
+
+
 def sign_in(shop, email: str) -> Any:
     return Client().post(
         "/api/v1/auth/token/",
