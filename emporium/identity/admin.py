@@ -73,7 +73,8 @@ class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-a
     every account but change only a customer's name and active flag and their own name: never
     a role, an e-mail (the sign-in) or a password (that would take the account over); other
     staff's and owners' accounts are read-only to them. Nobody deactivates their own account,
-    and accounts are deactivated rather than deleted, so the audit log keeps naming them.
+    and accounts are deactivated rather than deleted, so the audit log keeps naming them. An
+    erased account is read-only to everyone, its password form included.
     """
 
     form = AccountChangeForm
@@ -103,6 +104,8 @@ class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-a
     def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
+        if obj is not None and obj.erased_at is not None:
+            return False  # erased (ADR 0022): nothing here may bring the person back
         if obj is None or is_owner(request):
             return True
         return obj.pk == request.user.pk or obj.role == Role.CUSTOMER.value
@@ -157,8 +160,10 @@ class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-a
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
-        self.get_object(request, unquote(id))  # 404 first: another shop's account is not here
-        if not is_owner(request):
+        account = self.get_object(request, unquote(id))
+        if account is None:  # 404 first: another shop's account is not here
+            return super().user_change_password(request, id, form_url)
+        if not is_owner(request) or account.erased_at is not None:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 

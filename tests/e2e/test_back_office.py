@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 
+from emporium.composition.customer_data import erase_customer
 from emporium.identity.adapters.admin_site import EmporiumAdminSite
 from emporium.identity.domain.roles import Role
 from emporium.identity.models import AuditEvent, User
@@ -465,6 +466,46 @@ def test_an_owner_sets_a_password_and_adds_an_account_to_the_shop(shops: dict[st
         assert (new.tenant_id, new.role, new.name) == (acme.ref.id, "staff", "Nell")
     signed_in("acme.localhost", "new@acme.example", new_password)
     signed_in("acme.localhost", STAFF_EMAIL, new_password)
+
+
+def test_an_erased_account_is_read_only_to_everyone_in_the_back_office(
+    shops: dict[str, Shop],
+) -> None:
+    # Nothing there may bring back its e-mail, its name or a way to sign in (ADR 0022).
+    acme = shops["acme"]
+    with tenant_context(acme.ref), transaction.atomic():
+        erase_customer(acme.customer.pk, actor_id=acme.owner.pk)
+        erased = User.objects.get(pk=acme.customer.pk)
+    assert erased.erased_at is not None
+    owner = signed_in("acme.localhost", "owner@acme.example")
+    url = f"/admin/identity/user/{erased.pk}/change/"
+    new_password = "another-long-password-9"
+
+    page = owner.get(url)
+    changed = post(owner, url, owner_form(erased, email=CUSTOMER_EMAIL, name="Pat"))
+    password_form = owner.get(f"/admin/identity/user/{erased.pk}/password/")
+    password_set = post(
+        owner,
+        f"/admin/identity/user/{erased.pk}/password/",
+        {"password1": new_password, "password2": new_password, "usable_password": "true"},
+    )
+
+    assert page.status_code == 200  # seen, read-only: no form to save
+    assert 'name="_save"' not in page.text
+    assert (changed.status_code, password_form.status_code, password_set.status_code) == (
+        403,
+        403,
+        403,
+    )
+    with tenant_context(acme.ref), transaction.atomic():
+        row = User.objects.get(pk=erased.pk)
+    assert (row.email, row.name, row.is_active, row.has_usable_password()) == (
+        erased.email,
+        "",
+        False,
+        False,
+    )
+    assert sign_in("acme.localhost", CUSTOMER_EMAIL, new_password)[1].status_code == 200
 
 
 # --- the audit log --------------------------------------------------------------------------

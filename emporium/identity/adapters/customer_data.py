@@ -133,7 +133,10 @@ def erase_account(account_id: UUID, personal_values: Iterable[str]) -> None:
         row.is_active = False
         row.last_login = None
         row.set_unusable_password()
-        row.save(update_fields=["email", "name", "is_active", "last_login", "password"])
+        row.erased_at = row.erased_at or timezone.now()
+        row.save(
+            update_fields=["email", "name", "is_active", "last_login", "password", "erased_at"]
+        )
         AccessToken.objects.filter(user_id=account_id, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
