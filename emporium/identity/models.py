@@ -247,6 +247,13 @@ def customer_scope(user: object) -> uuid.UUID | None:
     return None if account.manages_shop else account.pk
 
 
+def account_contact(user_id: str) -> tuple[str, str] | None:
+    """Return the e-mail and name of account ``user_id`` in the current tenant, or None once it
+    is erased; raise if there is none."""
+    email, name, erased_at = User.objects.values_list("email", "name", "erased_at").get(id=user_id)
+    return None if erased_at is not None else (str(email), str(name))
+
+
 def account_email(user_id: str) -> str:
     """Return the e-mail address of account ``user_id`` in the current tenant; raise if none."""
     return str(User.objects.values_list("email", flat=True).get(id=user_id))

@@ -21,7 +21,13 @@ from emporium.identity.api.permissions import Owner, ShopStaff, SignedIn, roles
 from emporium.identity.domain.account import erased_email
 from emporium.identity.domain.events import CustomerErased, CustomerRegistered
 from emporium.identity.domain.roles import Role
-from emporium.identity.models import account_email, account_of, customer_scope, manages_shop
+from emporium.identity.models import (
+    account_contact,
+    account_email,
+    account_of,
+    customer_scope,
+    manages_shop,
+)
 from emporium.identity.signals import customer_registered
 
 __all__ = [
@@ -37,6 +43,7 @@ __all__ = [
     "ShopStaff",
     "SignedIn",
     "account_cards",
+    "account_contact",
     "account_document",
     "account_email",
     "account_of",

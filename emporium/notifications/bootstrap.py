@@ -19,7 +19,13 @@ def register_consumers(registry: ConsumerRegistry) -> None:
     registry.register(
         "welcome-email",
         "identity.customer_registered",
-        partial(consumers.send_welcome_email, email_sender=email, renderer=renderer, shops=shops),
+        partial(
+            consumers.send_welcome_email,
+            email_sender=email,
+            renderer=renderer,
+            shops=shops,
+            customers=customers,
+        ),
     )
     registry.register(
         "welcome-push",
@@ -28,6 +34,7 @@ def register_consumers(registry: ConsumerRegistry) -> None:
             consumers.send_welcome_push,
             push_notifier=channels.LoggingPushNotifier(),
             shops=shops,
+            customers=customers,
         ),
     )
     registry.register(

@@ -75,7 +75,12 @@ def confirm_password(request: HttpRequest, account_id: UUID, password: str) -> P
 
 
 def check_erasable(account_id: UUID) -> Person:
-    """Return the account if it may be erased; NotFound, or NotErasable for owners and staff."""
+    """Return the account if it may be erased; NotFound, or NotErasable for owners and staff.
+
+    The account's row is locked first, before erasure reads or changes anything else: what waits
+    on it (another erasure, a change of the account) runs after this erasure, never in between.
+    """
+    User.objects.select_for_update().filter(pk=account_id).values_list("pk").first()
     found = person(account_id)
     _account(found).erase()  # raises NotErasable; the copy is thrown away
     return found

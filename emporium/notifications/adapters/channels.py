@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from emporium.identity.public import account_email
-from emporium.notifications.application.ports import Message
+from emporium.identity.public import account_contact
+from emporium.notifications.application.ports import Contact, Message
 from emporium.tenancy.public import shop_name
 
 push_logger = logging.getLogger("emporium.notifications.push")
@@ -57,5 +57,6 @@ class TenantShopDirectory:
 class AccountDirectory:
     """Implement ``CustomerDirectory`` with identity's accounts of the tenant in context."""
 
-    def email_of(self, user_id: str) -> str:
-        return account_email(user_id)
+    def contact_of(self, user_id: str) -> Contact | None:
+        found = account_contact(user_id)
+        return Contact(*found) if found else None

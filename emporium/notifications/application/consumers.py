@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from emporium.notifications.application.ports import (
+    Contact,
     EmailSender,
+    Message,
     MessageRenderer,
     PushNotifier,
     ShopDirectory,
@@ -32,8 +34,9 @@ class Envelope(Protocol):
 class CustomerDirectory(Protocol):
     """Knows where to reach a customer of the current shop."""
 
-    def email_of(self, user_id: str) -> str:
-        """Return the e-mail address of the account ``user_id``; raise if there is none."""
+    def contact_of(self, user_id: str) -> Contact | None:
+        """Return the account's e-mail and name now; None once it is erased (nobody is to be
+        reached any more); raise if there is no such account."""
         ...
 
 
@@ -43,19 +46,35 @@ def send_welcome_email(
     email_sender: EmailSender,
     renderer: MessageRenderer,
     shops: ShopDirectory,
+    customers: CustomerDirectory,
 ) -> None:
-    """E-mail the welcome of ``identity.customer_registered`` to the new customer."""
-    context = {"shop_name": shops.current_name(), "customer_name": envelope.payload["name"]}
+    """E-mail the welcome of ``identity.customer_registered`` to the new customer.
+
+    The address and name are the account's, not the event's: an event delivered after the
+    customer's erasure still carries them, and nothing is sent then (ADR 0022).
+    """
+    contact = customers.contact_of(envelope.aggregate_id)
+    if contact is None:
+        return
+    context = {"shop_name": shops.current_name(), "customer_name": contact.name}
     message = renderer.render(WELCOME_TEMPLATE, context)
-    email_sender.send(envelope.payload["email"], message.subject, message.body)
+    email_sender.send(contact.email, message.subject, message.body)
 
 
 def send_welcome_push(
-    envelope: Envelope, *, push_notifier: PushNotifier, shops: ShopDirectory
+    envelope: Envelope,
+    *,
+    push_notifier: PushNotifier,
+    shops: ShopDirectory,
+    customers: CustomerDirectory,
 ) -> None:
-    """Push the welcome of ``identity.customer_registered`` to the new account."""
+    """Push the welcome of ``identity.customer_registered`` to the new account (not to an
+    account erased since)."""
+    contact = customers.contact_of(envelope.aggregate_id)
+    if contact is None:
+        return
     title = f"Welcome to {shops.current_name()}"
-    body = f"Hi {envelope.payload['name']}, your account is ready."
+    body = f"Hi {contact.name}, your account is ready."
     push_notifier.notify(envelope.aggregate_id, title, body)
 
 
@@ -80,7 +99,7 @@ def send_order_confirmation(
         "total": _money(payload["total"]),
     }
     message = renderer.render(ORDER_CONFIRMATION_TEMPLATE, context)
-    email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
+    _mail(customers, payload["customer_id"], email_sender, message)
 
 
 def send_payment_receipt(
@@ -101,7 +120,7 @@ def send_payment_receipt(
         "payment_id": payload["payment_id"],
     }
     message = renderer.render(PAYMENT_RECEIPT_TEMPLATE, context)
-    email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
+    _mail(customers, payload["customer_id"], email_sender, message)
 
 
 def send_refund_notice(
@@ -124,7 +143,16 @@ def send_refund_notice(
         "refund_id": payload["refund_id"],
     }
     message = renderer.render(REFUND_NOTICE_TEMPLATE, context)
-    email_sender.send(customers.email_of(payload["customer_id"]), message.subject, message.body)
+    _mail(customers, payload["customer_id"], email_sender, message)
+
+
+def _mail(
+    customers: CustomerDirectory, user_id: str, email_sender: EmailSender, message: Message
+) -> None:
+    # An erased customer is mailed nothing more (their address is gone: ADR 0022).
+    contact = customers.contact_of(user_id)
+    if contact is not None:
+        email_sender.send(contact.email, message.subject, message.body)
 
 
 def _money(value: Mapping[str, str]) -> str:

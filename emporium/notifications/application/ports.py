@@ -24,6 +24,14 @@ class PushNotifier(Protocol):
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Where a customer is reached, as the account says now."""
+
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Message:
     subject: str
     body: str

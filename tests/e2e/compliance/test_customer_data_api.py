@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from emporium.identity.models import AuditEvent, User
 from emporium.multitenancy.context import tenant_context
@@ -299,3 +301,18 @@ def test_erasing_an_erased_customer_again_changes_nothing_more(shop, call) -> No
         shop.users["owner"].pk,
         shop.users["owner"].pk,
     ]
+
+
+@pytest.mark.postgres
+def test_an_erasure_locks_the_account_before_anything_else(shop, call) -> None:
+    # A request of the customer's that locks the account waits for the whole erasure, and an
+    # erasure waits for it: neither runs in the middle of the other (ADR 0022).
+    ann_orders_and_pays(shop, call)
+
+    with CaptureQueriesContext(connection) as queries:
+        erased = call("post", erasure_of(shop, "ann"), "owner")
+
+    assert erased.status_code == 202
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert 'FROM "identity_user" WHERE' in locks[0], locks[0]
+    assert shop.users["ann"].pk.hex in locks[0]

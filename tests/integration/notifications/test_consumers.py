@@ -17,7 +17,7 @@ from emporium.notifications.application.consumers import (
     send_welcome_email,
     send_welcome_push,
 )
-from emporium.notifications.application.ports import Message
+from emporium.notifications.application.ports import Contact, Message
 from emporium.shared_kernel.events import EventEnvelope
 
 ACCOUNT_ID = "0a0a0a0a-0000-4000-8000-00000000000a"
@@ -89,30 +89,64 @@ class Shop:
         return "Acme Inc."
 
 
+ADA = Contact("ada@example.com", "Ada Lovelace")
+
+
 class Customers:
-    def email_of(self, user_id: str) -> str:
+    """The account as identity has it now: Ada, or nobody once she is erased."""
+
+    def __init__(self, contact: Contact | None = ADA) -> None:
+        self.contact = contact
+
+    def contact_of(self, user_id: str) -> Contact | None:
         assert user_id == ACCOUNT_ID
-        return "ada@example.com"
+        return self.contact
 
 
-def test_the_welcome_email_goes_to_the_registered_address() -> None:
+ERASED = Customers(None)
+
+
+def test_the_welcome_email_goes_to_the_account_s_address() -> None:
     outbox = Outbox()
+    # The account's e-mail and name now, not the event's: it may have changed since.
+    customers = Customers(Contact("ada@example.com", "Ada King"))
 
-    send_welcome_email(registered(), email_sender=outbox, renderer=EchoRenderer(), shops=Shop())
+    send_welcome_email(
+        registered(),
+        email_sender=outbox,
+        renderer=EchoRenderer(),
+        shops=Shop(),
+        customers=customers,
+    )
 
     [(to, subject, body)] = outbox.sent
     assert (to, subject) == ("ada@example.com", WELCOME_TEMPLATE)
-    assert "Ada Lovelace" in body
+    assert "Ada King" in body
 
 
 def test_the_welcome_push_goes_to_the_account() -> None:
     devices = Devices()
 
-    send_welcome_push(registered(), push_notifier=devices, shops=Shop())
+    send_welcome_push(registered(), push_notifier=devices, shops=Shop(), customers=Customers())
 
     assert devices.pushed == [
         (ACCOUNT_ID, "Welcome to Acme Inc.", "Hi Ada Lovelace, your account is ready.")
     ]
+
+
+def test_an_erased_account_is_neither_mailed_nor_pushed_whatever_the_event_says() -> None:
+    # A late customer_registered (queued before the erasure) still holds the real address.
+    outbox, devices = Outbox(), Devices()
+
+    send_welcome_email(
+        registered(), email_sender=outbox, renderer=EchoRenderer(), shops=Shop(), customers=ERASED
+    )
+    send_welcome_push(registered(), push_notifier=devices, shops=Shop(), customers=ERASED)
+    send_order_confirmation(
+        placed(), email_sender=outbox, renderer=EchoRenderer(), shops=Shop(), customers=ERASED
+    )
+
+    assert (outbox.sent, devices.pushed) == ([], [])
 
 
 def test_the_order_confirmation_lists_lines_and_total_to_the_customer() -> None:
