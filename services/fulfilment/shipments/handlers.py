@@ -13,7 +13,7 @@ from shipments.commands import (
     EraseCustomer,
     RequestFulfilment,
 )
-from shipments.models import InboxMessage, OutboxMessage, Shipment, ShipmentEvent
+from shipments.models import ErasedCustomer, InboxMessage, OutboxMessage, Shipment, ShipmentEvent
 from shipments.rules import ShipmentStatus
 
 
@@ -25,6 +25,9 @@ def request_fulfilment(command: RequestFulfilment) -> None:
         return
     now = timezone.now()
     address = command.address
+    if ErasedCustomer.objects.filter(tenant=command.tenant, customer_id=command.customer_id):
+        # The customer's erasure came first: keep nothing of them but the country.
+        address = {**address, **dict.fromkeys(rules.PERSONAL_ADDRESS_FIELDS, "")}
     shipment = Shipment.objects.create(
         tenant=command.tenant,
         order_id=command.order_id,
@@ -84,15 +87,19 @@ def cancel_refunded_shipment(command: CancelRefundedShipment) -> None:
 
 
 def erase_customer(command: EraseCustomer) -> None:
-    """Blank name and street address of the customer's shipments; country and tracking stay."""
+    """Blank name and street address of the customer's shipments; country and tracking stay.
+    The customer is remembered as erased, so that a request arriving later is blanked too."""
     blank = {f"ship_{name}": "" for name in rules.PERSONAL_ADDRESS_FIELDS}
     Shipment.objects.filter(tenant=command.tenant, customer_id=command.customer_id).update(**blank)
+    ErasedCustomer.objects.get_or_create(tenant=command.tenant, customer_id=command.customer_id)
 
 
 def delete_tenant(command: DeleteTenant) -> None:
-    """Delete the tenant's shipments (their history too), inbox rows and sent outbox rows."""
+    """Delete the tenant's shipments (their history too), erased customers, inbox rows and sent
+    outbox rows."""
     ShipmentEvent.objects.filter(shipment__tenant=command.tenant).delete()
     Shipment.objects.filter(tenant=command.tenant).delete()
+    ErasedCustomer.objects.filter(tenant=command.tenant).delete()
     # The deletion's own inbox row stays, so a redelivery of it is still recognised.
     InboxMessage.objects.filter(tenant=command.tenant).exclude(event_id=command.event_id).delete()
     # Unsent rows stay: nothing is dropped unsent, and Emporium decides what a late one means.

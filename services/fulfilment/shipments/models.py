@@ -63,6 +63,25 @@ class Shipment(models.Model):
         }
 
 
+class ErasedCustomer(models.Model):
+    """A customer of a tenant whose erasure was applied: a request of theirs that arrives later
+    (events overtake each other) gets a shipment without their name and street address."""
+
+    tenant = models.CharField(max_length=63)
+    customer_id = models.CharField(max_length=64)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "customer_id"], name="erased_customer_tenant_customer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tenant}/{self.customer_id} (erased)"
+
+
 class ShipmentEvent(models.Model):
     """One step of a shipment's tracking history."""
 

@@ -12,7 +12,7 @@ from shipments.carrier import ship_due
 from shipments.commands import InvalidPayload, UnknownEventType
 from shipments.handlers import handle
 from shipments.inbox import CONSUMER, apply_envelope
-from shipments.models import InboxMessage, OutboxMessage, Shipment, ShipmentEvent
+from shipments.models import ErasedCustomer, InboxMessage, OutboxMessage, Shipment, ShipmentEvent
 from tests import envelopes
 from tests.envelopes import ADDRESS, CUSTOMER, LINES, OTHER_CUSTOMER
 
@@ -234,9 +234,36 @@ def test_erasure_scrubs_that_customers_addresses_in_that_tenant_only():
     assert Shipment.objects.get(order_id=other_tenant.aggregate_id).address == ADDRESS
 
 
+def test_a_request_arriving_after_the_erasure_is_shipped_without_the_address():
+    # Events of one customer may arrive out of order: the erasure overtakes a late request.
+    apply_envelope(envelopes.customer_erased(CUSTOMER, tenant="acme"))
+    late = envelopes.fulfilment_requested(customer_id=CUSTOMER, tenant="acme")
+    other_customer = envelopes.fulfilment_requested(customer_id=OTHER_CUSTOMER, tenant="acme")
+    other_tenant = envelopes.fulfilment_requested(customer_id=CUSTOMER, tenant="globex")
+
+    for request in (late, other_customer, other_tenant):
+        apply_envelope(request)
+
+    shipment = Shipment.objects.get(order_id=late.aggregate_id)
+    assert shipment.address == {
+        "name": "",
+        "line1": "",
+        "line2": "",
+        "city": "",
+        "postal_code": "",
+        "country": "GB",
+    }
+    assert (shipment.customer_id, shipment.lines, shipment.status) == (CUSTOMER, LINES, "pending")
+    assert Shipment.objects.get(order_id=other_customer.aggregate_id).address == ADDRESS
+    assert Shipment.objects.get(order_id=other_tenant.aggregate_id).address == ADDRESS
+    assert list(ErasedCustomer.objects.values_list("tenant", "customer_id")) == [("acme", CUSTOMER)]
+
+
 def test_tenant_deletion_removes_the_tenants_shipments_history_and_inbox():
     for tenant in ("acme", "acme", "globex"):
         apply_envelope(envelopes.fulfilment_requested(tenant=tenant))
+    for tenant in ("acme", "globex"):
+        apply_envelope(envelopes.customer_erased(OTHER_CUSTOMER, tenant=tenant))
     ship_due()
     OutboxMessage.objects.update(published_at=timezone.now())
     deletion = envelopes.tenant_deleted("acme")
@@ -252,7 +279,9 @@ def test_tenant_deletion_removes_the_tenants_shipments_history_and_inbox():
     assert list(InboxMessage.objects.filter(event_id=deletion.id).values_list("tenant")) == [
         (None,)
     ]
-    assert InboxMessage.objects.filter(tenant="globex").count() == 1
+    assert InboxMessage.objects.filter(tenant="globex").count() == 2
+    # The shop's erased customers go too; another shop's stay.
+    assert list(ErasedCustomer.objects.values_list("tenant", flat=True)) == ["globex"]
     assert apply_envelope(deletion) is False
 
 
