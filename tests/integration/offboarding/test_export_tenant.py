@@ -102,6 +102,7 @@ def test_a_small_tenant_is_exported_row_by_row_and_nothing_of_another(tmp_path: 
                 "role": "owner",
                 "is_active": True,
                 "date_joined": owner.date_joined.isoformat(),
+                "erased_at": None,
             },
         },
         {
