@@ -29,12 +29,21 @@ from emporium.shared_kernel.personal_data import (
 
 #: Column names that suggest data about a person.
 SUGGESTIVE = re.compile(
-    r"e_?mail|name|phone|mobile|fax|address|addr|(^|_)ip(_|$)|user_?agent|street|city|postal"
-    r"|zip|(^|_)line\d|birth|gender|(^|_)ship_|recipient|contact|username|(^|_)repr|message"
-    r"|note|comment|(^|_)card|last4|iban|(^|_)tax_id|passport|location|geo",
+    r"e_?mail|name|phone|mobile|fax|address|addr|(^|_)ip(v[46])?(_|$)|user_?agent|street|city"
+    r"|town|postal|post_?code|zip|(^|_)line\d|birth|(^|_)dob(_|$)|gender|(^|_)ship_|recipient"
+    r"|contact|username|(^|_)login(_|$)|(^|_)repr|message|note|comment|(^|_)card|last_?4"
+    r"|last_?four|iban|(^|_)(tax|vat)_id|passport|(^|_)ssn(_|$)|national_id|(^|_)tel(_|$)"
+    r"|msisdn|location|geo|latitude|longitude|(^|_)(lat|lng|lon)(_|$)|company|device_id",
 )
-#: Column types that may hold anything, personal data included.
-OPEN_TYPES = (models.JSONField, models.TextField, models.BinaryField)
+#: Column types that may hold anything, personal data included, or that only hold a person's
+#: data (an e-mail, an IP address) whatever the column is called.
+OPEN_TYPES = (
+    models.JSONField,
+    models.TextField,
+    models.BinaryField,
+    models.EmailField,
+    models.GenericIPAddressField,
+)
 
 #: Where each context declares its tables (a module-level ``DECLARATION``).
 MODULE = "adapters.personal_data"

@@ -41,7 +41,7 @@ class PersonalField:
 
     model: str
     field: str
-    #: What it holds: e-mail, name, address, ip, user-agent, free-text, card.
+    #: What it holds: e-mail, name, address, ip, user-agent, free-text, card, activity.
     holds: tuple[str, ...]
     erasure: Erasure
     export: Export

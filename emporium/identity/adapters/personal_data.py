@@ -35,6 +35,14 @@ DECLARATION = PersonalDataDeclaration(
             rows=_ACCOUNT_ROWS,
         ),
         PersonalField(
+            "identity.User",
+            "last_login",
+            holds=("activity",),  # when the person last signed in
+            erasure=Erasure.BLANK,
+            export=Export.INCLUDED,
+            rows=_ACCOUNT_ROWS,
+        ),
+        PersonalField(
             "identity.AuditEvent",
             "email_hash",
             holds=("e-mail",),

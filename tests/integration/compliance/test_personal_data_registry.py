@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from django.apps import apps
 from django.db import models
 from django.test.utils import isolate_apps
@@ -86,6 +87,48 @@ def test_a_planted_model_with_a_phone_number_fails_the_check() -> None:
         "ordering.Courier.first_name",
         "ordering.Courier.notes",
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "postcode",
+        "post_code",
+        "dob",
+        "ssn",
+        "national_id",
+        "tel",
+        "home_tel",
+        "msisdn",
+        "latitude",
+        "lat",
+        "lng",
+        "longitude",
+        "ipv4",
+        "ipv6",
+        "vat_id",
+        "last_four",
+        "last_4",
+        "login",
+        "town",
+        "company",
+        "device_id",
+    ],
+)
+def test_a_name_that_suggests_personal_data_needs_a_declaration(name: str) -> None:
+    assert needs_declaration(models.CharField(max_length=30, name=name))
+
+
+@pytest.mark.parametrize(
+    "name", ["status", "total_minor", "telemetry_count", "translation", "platform", "related_id"]
+)
+def test_an_ordinary_name_needs_none(name: str) -> None:
+    assert not needs_declaration(models.CharField(max_length=30, name=name))
+
+
+def test_an_e_mail_or_ip_column_needs_a_declaration_whatever_its_name() -> None:
+    assert needs_declaration(models.EmailField(name="contact_point"))
+    assert needs_declaration(models.GenericIPAddressField(name="origin"))
 
 
 def test_a_column_dropped_from_the_registry_fails_the_check() -> None:
