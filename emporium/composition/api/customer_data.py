@@ -49,7 +49,9 @@ class ExportDocument(serializers.Serializer[dict[str, Any]]):
         '"events" as GET /orders/{id}/history/ shows them.',
     )
     payments = serializers.ListField(
-        child=serializers.DictField(), help_text="Payments as GET /payments/{id}/ shows them."
+        child=serializers.DictField(),
+        help_text="Payments as GET /payments/{id}/ shows them, without card data (no brand, "
+        "no last4).",
     )
     notifications = serializers.ListField(
         child=serializers.DictField(),

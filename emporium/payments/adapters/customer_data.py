@@ -8,11 +8,19 @@ from uuid import UUID
 from emporium.payments import models as rows
 from emporium.payments.adapters.queries import payment_document, visible_payments
 
+#: What a payment's document says of the card: the export leaves it out (issue 16: "payments
+#: without card data").
+CARD_FIELDS = ("brand", "last4")
+
 
 def customer_payments(customer_id: UUID) -> list[dict[str, Any]]:
-    """Return the customer's payments, oldest first, each with its refunds."""
+    """Return the customer's payments, oldest first, each with its refunds and without card
+    data (brand and last four digits)."""
     payments = visible_payments(customer_id).order_by("created_at", "id")
-    return [payment_document(row) for row in payments]
+    return [
+        {key: value for key, value in payment_document(row).items() if key not in CARD_FIELDS}
+        for row in payments
+    ]
 
 
 def erase_card_digits(customer_id: UUID) -> int:

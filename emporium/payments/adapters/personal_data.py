@@ -17,7 +17,7 @@ DECLARATION = PersonalDataDeclaration(
             "last4",
             holds=("card",),
             erasure=Erasure.BLANK,  # amounts, method, brand and status stay for accounting
-            export=Export.INCLUDED,
+            export=Export.OMITTED,  # the export holds no card data, brand and digits alike
             rows="the customer's payments",
         ),
     ),
