@@ -40,18 +40,22 @@ def paid_order(shop, call, who: str, address: dict[str, str]) -> str:
 
 
 def failed_delivery(row: OutboxMessage, consumer: str) -> DeliveryFailure:
-    """Record the row's envelope as failed for ``consumer``, as a retry record keeps it."""
+    """Record the row's envelope as failed for ``consumer``, as a retry record keeps it (without
+    a broker the link's own failed push may have recorded it already)."""
     envelope = row.to_envelope()
-    return DeliveryFailure.objects.create(
+    failure, _ = DeliveryFailure.objects.update_or_create(
         consumer=consumer,
         event_id=envelope.id,
-        event_type=envelope.type,
-        tenant=envelope.tenant,
-        envelope=envelope.to_json().decode(),
-        attempts=1,
-        last_error=ERROR,
-        last_failed_at=timezone.now(),
+        defaults={
+            "event_type": envelope.type,
+            "tenant": envelope.tenant,
+            "envelope": envelope.to_json().decode(),
+            "attempts": 1,
+            "last_error": ERROR,
+            "last_failed_at": timezone.now(),
+        },
     )
+    return failure
 
 
 def snapshot(aggregate_id: str) -> dict[str, Any]:
