@@ -43,11 +43,14 @@ ADDRESS = {
     "postal_code": "QX7 3WZ",
     "country": "GB",
 }
+#: The address her requests come from (nobody else's: the other callers use the default).
+IP = "203.0.113.77"
 #: What must be nowhere after the erasure (matched in any case, anywhere inside a value).
 PERSONAL = list(
     dict.fromkeys(
         [
             EMAIL,
+            IP,
             "zephyrine.vantablack",
             NAME,
             "Zephyrine",
@@ -56,8 +59,8 @@ PERSONAL = list(
         ]
     )
 )
-#: The column types a person's data could be written into.
-SCANNED_TYPES = ("text", "varchar", "bpchar", "json", "jsonb", "bytea")
+#: The column types a person's data could be written into (IP addresses: inet, read as text).
+SCANNED_TYPES = ("text", "varchar", "bpchar", "json", "jsonb", "bytea", "inet")
 
 
 class RefusingMailServer(BaseEmailBackend):
@@ -138,7 +141,9 @@ class Customer:
 
     def send(self, method: str, url: str, body: Any = None, **headers: Any) -> Any:
         who = "zephyrine" if "zephyrine" in self.shop.tokens else None
-        return self.call(method, url, who, body, HTTP_USER_AGENT="Zephyrine's phone", **headers)
+        return self.call(
+            method, url, who, body, HTTP_USER_AGENT="Zephyrine's phone", REMOTE_ADDR=IP, **headers
+        )
 
     def register_and_sign_in(self) -> None:
         created = self.send(
@@ -235,6 +240,8 @@ def test_an_erased_customer_is_nowhere_and_the_figures_stay(shop, call, settings
         "infrastructure_deliveryfailure.envelope",
         "infrastructure_deliveryfailure.last_error",
         "identity_auditevent.user_agent",
+        "identity_auditevent.ip_address",
+        "axes_accessattempt.ip_address",
     } <= {column for where in found_before.values() for column in where}
     # Every column she was found in is one the personal-data registry declares.
     assert {column for where in found_before.values() for column in where} <= registered()
