@@ -8,6 +8,14 @@ go under the audit log's ``offboarding`` exception, and the deletion itself is r
 platform's audit (tenant NULL, naming the slug and the counts), which outlives the tenant
 (PHASE2, ADR 0022). Cache keys go after the commit: a key read in between finds no tenant
 behind it.
+
+Only a suspended shop is deleted (``TenantActive`` otherwise): its requests are refused and its
+messages wait, so nothing of it starts writing while the deletion runs. The transaction first
+locks the tenant row (``FOR UPDATE``) and checks the status under the lock: a reactivation
+waits for the deletion and then finds no tenant, and a transaction still in flight that adds a
+row with a key to the tenant waits at its commit and then fails its key check. Tables that name
+the tenant by slug alone (outbox, inbox, delivery failures, lockout rows) and the sessions have
+no key to check, so they are deleted last, just before the tenant row.
 """
 
 from __future__ import annotations
@@ -38,8 +46,14 @@ from emporium.tenancy.application.use_cases import DeleteTenant
 SESSIONS = "sessions.Session"
 #: Tables whose rows tenancy's use case deletes (the tenant, its settings and hosts).
 TENANCY_APP = "tenancy"
+#: The status of a tenant that may be deleted (``tenancy``'s ``TenantStatus.SUSPENDED``).
+SUSPENDED = "suspended"
 #: Sessions decoded per round trip while looking for the tenant's accounts.
 SESSION_CHUNK = 1000
+
+
+class TenantActive(Exception):
+    """The tenant still serves requests: suspend it before deleting it."""
 
 
 @dataclass(frozen=True)
@@ -87,12 +101,30 @@ def count_tenant(tenant: TenantRef) -> Deleted:
 
 
 def _delete_rows(tables: list[TenantTable]) -> dict[str, int]:
-    # One DELETE per table, no per-row signals: every table is already in the list.
+    # One DELETE per table, no per-row signals: every table is already in the list. Tables
+    # keyed by slug alone last (sorted is stable: key order kept within each group).
+    ordered = sorted(deletion_order(tables), key=lambda table: table.by_slug)
     return {
         table.label: _raw_delete(table.rows())
-        for table in deletion_order(tables)
+        for table in ordered
         if table.model._meta.app_label != TENANCY_APP
     }
+
+
+def _lock_suspended(tenant: TenantRef) -> None:
+    """Lock the tenant's row until the deletion commits; refuse an active (or gone) tenant."""
+    from emporium.tenancy.models import Tenant  # late: the row, not tenancy's aggregate
+
+    rows: models.QuerySet[Tenant] = models.QuerySet(model=Tenant, using=OWNER)
+    status = rows.select_for_update().filter(pk=tenant.id).values_list("status", flat=True)
+    found = list(status)
+    if not found:
+        raise LookupError(f"No tenant {tenant.slug!r}.")
+    if found[0] != SUSPENDED:
+        raise TenantActive(
+            f"Tenant {tenant.slug!r} is active: suspend it first "
+            f"(manage.py tenants suspend {tenant.slug}), then delete it."
+        )
 
 
 def _raw_delete(rows: models.QuerySet[Any]) -> int:
@@ -116,12 +148,13 @@ def delete_tenant(tenant: TenantRef) -> Deleted:
     # file, which one writer holds: there the entry follows the deletion's commit.
     with transaction.atomic(using="default") if separate else nullcontext():
         with transaction.atomic(using=OWNER):
+            _lock_suspended(tenant)
             tables = tenant_tables(tenant)
             accounts = _account_ids(tenant)
-            sessions = list(_tenant_sessions(accounts))
             with maintenance("offboarding", OWNER):
                 counts = _delete_rows(tables)
             counts |= _tenancy_rows(tables)
+            sessions = list(_tenant_sessions(accounts))
             counts[SESSIONS] = _raw_delete(
                 models.QuerySet(model=Session, using=OWNER).filter(session_key__in=sessions)
             )

@@ -61,6 +61,11 @@ class TenantTable:
         """Return the tenant's rows, past every manager (no tenant scoping, no soft filter)."""
         return models.QuerySet(model=self.model, using=using).filter(self.lookup)
 
+    @property
+    def by_slug(self) -> bool:
+        """Return whether the rows name the tenant by slug alone (no key PostgreSQL checks)."""
+        return _slug_column(self.model) or self.label in AXES_MODELS
+
     @cached_property
     def references(self) -> frozenset[type[models.Model]]:
         """Return the models this one's foreign keys point at (deleted after this one)."""

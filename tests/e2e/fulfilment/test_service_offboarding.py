@@ -29,6 +29,7 @@ def test_deleting_a_shop_deletes_its_shipments_at_the_service(start_link, shop: 
     shop.pay(order)
     link.wait_until(lambda: order in link.shipments(shop.slug), DEADLINE, "the shipment")
 
+    call_command("tenants", "suspend", shop.slug, stdout=StringIO())
     call_command("delete_tenant", shop.slug, "--confirm", shop.slug, stdout=StringIO())
 
     link.wait_until(

@@ -11,6 +11,7 @@ column, and every row of every table read as text for acme's slug and id.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import replace
 from io import StringIO
 from typing import Any
@@ -22,11 +23,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
+from emporium.composition.offboarding import deletion
 from emporium.composition.offboarding.tables import tenant_by_slug
 from emporium.identity.models import AuditEvent, User
 from emporium.infrastructure.http.models import IdempotencyRecord
@@ -53,6 +55,8 @@ pytestmark = [
 OWNER_PASSWORD = "demo-owner-pass"
 #: What names the deletion itself and outlives the tenant by design (PHASE2, ADR 0022).
 DELETION_EVENT = "tenancy.tenant_deleted"
+#: The platform's audit entries about the shop that outlive it (ADR 0023): the operator's acts.
+PLATFORM_AUDIT = ("tenant_suspended", "tenant_reactivated", "tenant_deleted")
 
 
 def tables() -> list[tuple[str, set[str]]]:
@@ -105,7 +109,8 @@ def leftovers(tenant: TenantRef) -> dict[str, list[str]]:
     for table, columns in tables():
         allowed = "false"
         if table == "identity_auditevent":
-            allowed = "(t.tenant_id IS NULL AND t.event = 'tenant_deleted')"
+            events = ", ".join(f"'{event}'" for event in PLATFORM_AUDIT)
+            allowed = f"(t.tenant_id IS NULL AND t.event IN ({events}))"
         elif "type" in columns and table == "infrastructure_outboxmessage":
             allowed = f"t.type = '{DELETION_EVENT}'"
         elif "event_type" in columns:
@@ -212,6 +217,10 @@ def two_shops(settings: Any) -> tuple[TenantRef, TenantRef]:
     assert globex is not None
     for tenant in (acme, globex):
         load_extras(tenant)
+    # The operator's flow: suspend, then delete. A reactivation and a second suspension on the
+    # way: the platform's audit records each, naming the slug.
+    for action in ("suspend", "reactivate", "suspend"):
+        call_command("tenants", action, "acme", stdout=StringIO())
     return acme, globex
 
 
@@ -256,15 +265,24 @@ def test_nothing_of_the_deleted_tenant_is_left_and_the_other_is_untouched(
     assert fingerprints(globex) == globex_before
     assert tenant_by_slug("acme") is None
     assert "acme: deleted" in out.getvalue()
-    # The platform's audit keeps the deletion, naming the slug and what went.
+    # The platform's audit keeps the operator's acts on the shop and the deletion, no more.
+    kept = AuditEvent.everywhere.using("admin").filter(tenant_id=None, event__in=PLATFORM_AUDIT)
+    assert [
+        (entry.event, entry.detail.get("tenant") or entry.detail["slug"])
+        for entry in kept.order_by("occurred_at", "id")
+    ] == [
+        ("tenant_suspended", "acme"),
+        ("tenant_reactivated", "acme"),
+        ("tenant_suspended", "acme"),
+        ("tenant_deleted", "acme"),
+    ]
+    # The deletion's entry names the slug and what went.
     entry = AuditEvent.everywhere.using("admin").get(event="tenant_deleted")
     assert entry.tenant_id is None
     assert entry.detail["slug"] == "acme"
     assert entry.detail["tenant_id"] == str(acme.id)
-    assert (
-        entry.detail["rows"]
-        == sum(count for table, (count, _) in acme_before.items() if table != "django_session") + 1
-    )  # the session, found by decoding it
+    assert entry.detail["rows"] == sum(entry.detail["tables"].values())
+    assert entry.detail["tables"]["sessions.Session"] == 1  # found by decoding it
     # The fulfilment service is told through the outbox: a platform event naming the shop.
     deleted = OutboxMessage.objects.using("admin").get(type=DELETION_EVENT)
     assert (deleted.tenant, deleted.aggregate_id, deleted.payload) == (
@@ -299,12 +317,85 @@ def test_a_missing_or_mismatched_confirmation_refuses_and_deletes_nothing() -> N
         call_command("delete_tenant", "initech", "--confirm", "initec")
 
     assert tenant_by_slug("initech") is not None
+    call_command("tenants", "suspend", "initech", stdout=StringIO())
     out = StringIO()
     call_command("delete_tenant", "initech", "--confirm", "initech", stdout=out)
-    assert out.getvalue().splitlines()[-1] == "initech: deleted 3 rows and 0 cache keys"
+    # The tenant, its settings, and the outbox's tenant_created and tenant_suspended.
+    assert out.getvalue().splitlines()[-1] == "initech: deleted 4 rows and 0 cache keys"
     assert tenant_by_slug("initech") is None
 
 
 def test_an_unknown_tenant_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="No tenant 'nobody'"):
         call_command("delete_tenant", "nobody", "--confirm", "nobody")
+
+
+def test_an_active_shop_is_refused_suspend_it_first() -> None:
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+    initech = tenant_by_slug("initech")
+
+    with pytest.raises(CommandError, match="'initech' is active: suspend it first"):
+        call_command("delete_tenant", "initech", "--confirm", "initech", stdout=StringIO())
+
+    assert tenant_by_slug("initech") == initech
+    assert Tenant.objects.using("admin").get(slug="initech").status == "active"
+    assert not OutboxMessage.objects.using("admin").filter(type=DELETION_EVENT).exists()
+    assert not AuditEvent.everywhere.using("admin").filter(event="tenant_deleted").exists()
+
+
+def test_the_tenant_row_is_locked_from_the_start_and_slug_keyed_tables_go_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+    call_command("tenants", "suspend", "initech", stdout=StringIO())
+    initech = tenant_by_slug("initech")
+    assert initech is not None
+    seen: list[str] = []
+    locked: list[bool] = []
+    original = deletion._raw_delete
+
+    def probe(rows: Any) -> int:
+        seen.append(rows.model._meta.label)
+        if not locked:
+            locked.append(row_is_locked(initech))
+        return original(rows)
+
+    monkeypatch.setattr(deletion, "_raw_delete", probe)
+
+    call_command("delete_tenant", "initech", "--confirm", "initech", stdout=StringIO())
+
+    # Another transaction could not take the row before the first DELETE ran.
+    assert locked == [True]
+    by_slug = {
+        "axes.AccessAttempt",
+        "axes.AccessFailureLog",
+        "axes.AccessLog",
+        "infrastructure.DeliveryFailure",
+        "infrastructure.InboxMessage",
+        "infrastructure.OutboxMessage",
+    }
+    assert set(seen[-len(by_slug) - 1 : -1]) == by_slug
+    assert seen[-1] == "sessions.Session"
+
+
+def row_is_locked(tenant: TenantRef) -> bool:
+    """Return whether another connection finds the tenant's row locked (NOWAIT)."""
+    result: list[bool] = []
+
+    def attempt() -> None:
+        try:
+            with transaction.atomic(using="admin"), connections["admin"].cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM tenancy_tenant WHERE id = %s FOR KEY SHARE NOWAIT",
+                    [tenant.id],
+                )
+            result.append(False)
+        except OperationalError:
+            result.append(True)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=attempt)
+    thread.start()
+    thread.join()
+    return result[0]

@@ -6,7 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from emporium.composition.offboarding.deletion import Deleted, count_tenant, delete_tenant
+from emporium.composition.offboarding.deletion import (
+    Deleted,
+    TenantActive,
+    count_tenant,
+    delete_tenant,
+)
 from emporium.composition.offboarding.tables import tenant_by_slug
 
 
@@ -14,11 +19,12 @@ class Command(BaseCommand):
     help = (
         "Delete every row of a tenant in every table, its sessions and cache keys, and tell "
         "the fulfilment service (tenancy.tenant_deleted); the deletion is kept in the "
-        "platform's audit. --dry-run prints the counts and deletes nothing."
+        "platform's audit. Only a suspended tenant is deleted: suspend it first "
+        "(manage.py tenants suspend SLUG). --dry-run prints the counts and deletes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("slug", help="The tenant to delete, active or suspended.")
+        parser.add_argument("slug", help="The tenant to delete, suspended first.")
         parser.add_argument(
             "--confirm", default="", metavar="SLUG", help="The same slug again: no undo."
         )
@@ -40,7 +46,10 @@ class Command(BaseCommand):
             self._table(counted)
             self.stdout.write(f"{slug}: would delete {counted.rows} rows (dry run: none deleted)")
             return
-        deleted = delete_tenant(tenant)
+        try:
+            deleted = delete_tenant(tenant)
+        except (TenantActive, LookupError) as exc:
+            raise CommandError(str(exc)) from exc
         self._table(deleted)
         self.stdout.write(
             self.style.SUCCESS(
