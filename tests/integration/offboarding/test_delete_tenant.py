@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from django.apps import apps
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
@@ -69,6 +70,21 @@ def tables() -> list[tuple[str, set[str]]]:
             " GROUP BY c.table_name ORDER BY c.table_name"
         )
         return [(name, set(columns)) for name, columns in cursor.fetchall()]
+
+
+def totals() -> dict[str, int]:
+    """Return the number of rows of every base table of the public schema."""
+    counted = {}
+    with connections["admin"].cursor() as cursor:
+        for table, _ in tables():
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counted[table] = int(cursor.fetchone()[0])
+    return counted
+
+
+def counts_of(output: str) -> dict[str, int]:
+    """Return the per-table counts ``delete_tenant`` printed (all lines but the summary)."""
+    return {label: int(n) for label, n in (line.split() for line in output.splitlines()[:-1])}
 
 
 def mentions(tenant: TenantRef) -> str:
@@ -257,12 +273,27 @@ def test_nothing_of_the_deleted_tenant_is_left_and_the_other_is_untouched(
     assert InboxMessage.objects.filter(tenant="acme", consumer="order-confirmation").exists()
     with tenant_context(acme):
         assert caches["default"].get("catalog:navigation:g1") == ["Tools"]
+    dry = StringIO()
+    call_command("delete_tenant", "acme", "--confirm", "acme", "--dry-run", stdout=dry)
+    totals_before = totals()
     out = StringIO()
 
     call_command("delete_tenant", "acme", "--confirm", "acme", stdout=out)
 
     assert leftovers(acme) == {}
     assert fingerprints(globex) == globex_before
+    # Every table lost exactly the rows the command counted, and gained only the deletion's
+    # own records: a row of acme that names neither its slug nor its id would show here.
+    deleted_counts = counts_of(out.getvalue())
+    assert deleted_counts == counts_of(dry.getvalue())  # the dry run counted the same rows
+    by_table = {apps.get_model(label)._meta.db_table: n for label, n in deleted_counts.items()}
+    made = {"identity_auditevent": 1, "infrastructure_outboxmessage": 1}
+    assert totals() == {
+        table: count - by_table.get(table, 0) + made.get(table, 0)
+        for table, count in totals_before.items()
+    }
+    assert deleted_counts["ordering.Order"] == acme_before["ordering_order"][0]
+    assert deleted_counts["catalog.Product"] == acme_before["catalog_product"][0]
     assert tenant_by_slug("acme") is None
     assert "acme: deleted" in out.getvalue()
     # The platform's audit keeps the operator's acts on the shop and the deletion, no more.
@@ -281,8 +312,9 @@ def test_nothing_of_the_deleted_tenant_is_left_and_the_other_is_untouched(
     assert entry.tenant_id is None
     assert entry.detail["slug"] == "acme"
     assert entry.detail["tenant_id"] == str(acme.id)
-    assert entry.detail["rows"] == sum(entry.detail["tables"].values())
-    assert entry.detail["tables"]["sessions.Session"] == 1  # found by decoding it
+    assert entry.detail["rows"] == sum(deleted_counts.values())
+    assert entry.detail["tables"] == {label: n for label, n in deleted_counts.items() if n}
+    assert deleted_counts["sessions.Session"] == 1  # found by decoding it
     # The fulfilment service is told through the outbox: a platform event naming the shop.
     deleted = OutboxMessage.objects.using("admin").get(type=DELETION_EVENT)
     assert (deleted.tenant, deleted.aggregate_id, deleted.payload) == (
