@@ -29,6 +29,7 @@ from uuid import UUID
 from django.contrib.sessions.models import Session
 from django.db import connections, models, transaction
 
+from emporium.composition.offboarding.export import snapshot
 from emporium.composition.offboarding.tables import (
     OWNER,
     TenantTable,
@@ -92,8 +93,9 @@ def _tenant_sessions(accounts: set[str]) -> Iterator[str]:
 
 
 def count_tenant(tenant: TenantRef) -> Deleted:
-    """Return what ``delete_tenant`` would delete, deleting nothing."""
+    """Return what ``delete_tenant`` would delete, deleting nothing, read in one snapshot."""
     with transaction.atomic(using=OWNER):
+        snapshot(OWNER)
         tables = tenant_tables(tenant)
         counts = {table.label: table.rows().count() for table in tables}
         counts[SESSIONS] = len(list(_tenant_sessions(_account_ids(tenant))))

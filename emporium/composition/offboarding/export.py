@@ -81,8 +81,12 @@ def _columns(table: TenantTable) -> list[tuple[str, str, bool]]:
     ]
 
 
-def _snapshot(using: str) -> None:
-    # The first statement of the transaction: every table is read at one moment, read-only.
+def snapshot(using: str) -> None:
+    """Make the transaction just opened on ``using`` read every table at one moment, read-only.
+
+    Its first statement: PostgreSQL's ``REPEATABLE READ READ ONLY`` (SQLite's one writer already
+    gives a reader one snapshot per transaction).
+    """
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -98,7 +102,7 @@ def export_tenant(
     """Write every row of ``tenant`` to ``out`` as JSON Lines; return the counts."""
     tables = tenant_tables(tenant)
     with transaction.atomic(using=using):
-        _snapshot(using)
+        snapshot(using)
         counts = {table.label: table.rows(using).count() for table in tables}
         total = sum(counts.values())
         header = {
