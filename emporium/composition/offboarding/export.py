@@ -27,7 +27,12 @@ from typing import IO, Any
 from django.db import connections, transaction
 from django.utils import timezone
 
-from emporium.composition.offboarding.tables import OWNER, TenantTable, tenant_tables
+from emporium.composition.offboarding.tables import (
+    OWNER,
+    TenantTable,
+    tenant_by_slug,
+    tenant_tables,
+)
 from emporium.multitenancy.context import TenantRef
 
 ARCHIVE = "emporium-tenant"
@@ -44,6 +49,10 @@ WITHHELD = frozenset(
 
 #: Called after each row written: (rows written so far, rows in all).
 Progress = Callable[[int, int], None]
+
+
+class TenantGone(LookupError):
+    """The tenant was deleted (or its slug taken by another) before the export's snapshot."""
 
 
 @dataclass(frozen=True)
@@ -99,10 +108,16 @@ def export_tenant(
     progress: Progress | None = None,
     using: str = OWNER,
 ) -> Exported:
-    """Write every row of ``tenant`` to ``out`` as JSON Lines; return the counts."""
+    """Write every row of ``tenant`` to ``out`` as JSON Lines; return the counts.
+
+    Raise ``TenantGone``, writing nothing, if the snapshot holds no such tenant: a shop
+    deleted since the caller looked it up would otherwise export as an empty archive.
+    """
     tables = tenant_tables(tenant)
     with transaction.atomic(using=using):
         snapshot(using)
+        if tenant_by_slug(tenant.slug, using) != tenant:
+            raise TenantGone(f"No tenant {tenant.slug!r}.")
         counts = {table.label: table.rows(using).count() for table in tables}
         total = sum(counts.values())
         header = {

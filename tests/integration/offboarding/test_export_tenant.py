@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from io import StringIO
 from pathlib import Path
@@ -209,3 +210,71 @@ def test_a_failed_export_leaves_no_half_archive(tmp_path: Path, monkeypatch) -> 
         call_command("export_tenant", "initech", "--out", str(tmp_path / "initech.jsonl"))
     assert [path.name for path in tmp_path.iterdir()] == ["initech.jsonl"]
     assert (tmp_path / "initech.jsonl").read_text() == "an earlier archive\n"
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    create("initech")
+
+    with pytest.raises(CommandError, match="is a directory: name the file to write"):
+        call_command("export_tenant", "initech", "--out", str(tmp_path))
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_place_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    create("initech")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)  # no writing in it
+
+    with pytest.raises(CommandError, match="Cannot write in '/proc'"):
+        call_command("export_tenant", "initech", "--out", "/proc/x.jsonl")
+    if os.geteuid() != 0:  # root writes anywhere
+        with pytest.raises(CommandError, match=r"Cannot write in .*locked.*Permission denied"):
+            call_command("export_tenant", "initech", "--out", str(locked / "x.jsonl"))
+    assert list(locked.iterdir()) == []
+
+
+def test_two_exports_to_one_path_do_not_share_a_file(tmp_path: Path, monkeypatch: Any) -> None:
+    create("initech")
+    path = tmp_path / "initech.jsonl"
+    real = export_tenant_command.export_tenant
+    nested: list[bool] = []
+
+    def export_with_another_meanwhile(tenant: TenantRef, out: Any, progress: Any = None) -> Any:
+        if nested:  # the second export, run while the first is writing
+            return real(tenant, out, progress)
+        nested.append(True)
+        out.write("the first export's start\n")
+        call_command("export_tenant", "initech", "--out", str(path), verbosity=0)
+        assert path.read_text().startswith('{"archive": "emporium-tenant"')
+        return real(tenant, out, progress)
+
+    monkeypatch.setattr(export_tenant_command, "export_tenant", export_with_another_meanwhile)
+
+    call_command("export_tenant", "initech", "--out", str(path), verbosity=0)
+
+    # The first export's file replaced the second's as a whole; no partial file is left.
+    first, second, *_ = path.read_text().splitlines()
+    assert first == "the first export's start"
+    assert second.startswith('{"archive": "emporium-tenant"')
+    assert [entry.name for entry in tmp_path.iterdir()] == ["initech.jsonl"]
+
+
+def test_a_shop_deleted_after_it_was_looked_up_is_not_exported_empty(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    create("initech")
+    looked_up = export_tenant_command.tenant_by_slug
+
+    def look_up_then_delete(slug: str) -> TenantRef | None:
+        found = looked_up(slug)
+        call_command("tenants", "suspend", slug, stdout=StringIO())
+        call_command("delete_tenant", slug, "--confirm", slug, stdout=StringIO())
+        return found
+
+    monkeypatch.setattr(export_tenant_command, "tenant_by_slug", look_up_then_delete)
+
+    with pytest.raises(CommandError, match="No tenant 'initech'"):
+        call_command("export_tenant", "initech", "--out", str(tmp_path / "initech.jsonl"))
+
+    assert list(tmp_path.iterdir()) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from emporium.composition.offboarding.export import export_tenant
+from emporium.composition.offboarding.export import TenantGone, export_tenant
 from emporium.composition.offboarding.tables import tenant_by_slug
 
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         if tenant is None:
             raise CommandError(f"No tenant {options['slug']!r}.")
         path = Path(options["out"])
+        if path.is_dir():
+            raise CommandError(f"{str(path)!r} is a directory: name the file to write.")
         if not path.parent.is_dir():
             raise CommandError(f"No directory {str(path.parent)!r} to write {path.name!r} in.")
         # On stderr, so that stdout carries only the summary.
@@ -41,10 +44,17 @@ class Command(BaseCommand):
         progress = Progress(
             *columns, console=Console(stderr=True), transient=True, disable=not shown
         )
-        # Written beside the file and renamed at the end: a failed export leaves no half archive.
-        partial = path.with_name(f".{path.name}.partial")
+        # Written beside the file under a name of its own and renamed at the end: a failed
+        # export leaves no half archive, and two exports to one path do not share a file.
         try:
-            with progress, partial.open("w", encoding="utf-8") as out:
+            descriptor, name = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+            )
+        except OSError as exc:
+            raise CommandError(f"Cannot write in {str(path.parent)!r}: {exc.strerror}.") from exc
+        partial = Path(name)
+        try:
+            with progress, open(descriptor, "w", encoding="utf-8") as out:
                 bar = progress.add_task(f"{tenant.slug} rows", total=None)
 
                 def advance(done: int, total: int) -> None:
@@ -53,6 +63,10 @@ class Command(BaseCommand):
 
                 exported = export_tenant(tenant, out, progress=advance)
             partial.replace(path)
+        except TenantGone as exc:
+            raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Cannot write {str(path)!r}: {exc.strerror or exc}.") from exc
         finally:
             partial.unlink(missing_ok=True)
         self.stdout.write(
