@@ -101,5 +101,7 @@ def _take(step: Step, order: _Placed, count: Callable[[str], None]) -> None:
         amount = None  # all that is left
         if step.percent is not None:
             amount = order.payment.amount.apply_rate(Decimal(step.percent) / 100)
-        payments.refund_payment(RefundPayment(order.payment.id, amount, restock=step.restock))
+        payments.refund_payment(
+            RefundPayment(order.payment.id, amount, restock=step.restock), by=None
+        )
         count("refunds")

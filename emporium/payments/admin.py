@@ -82,7 +82,9 @@ class PaymentAdmin(CustomerColumns, TenantModelAdmin[Payment]):
         run_each(
             request,
             queryset,
-            lambda pk: bootstrap.refund_payment(RefundPayment(payment_id=pk, amount=None)),
+            lambda pk: bootstrap.refund_payment(
+                RefundPayment(payment_id=pk, amount=None), by=request.user.pk
+            ),
         )
 
 

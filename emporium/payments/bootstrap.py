@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from django.db import transaction
 from django.utils import timezone
 
+from emporium.identity.public import audit
 from emporium.infrastructure.bus import message_bus
 from emporium.payments.adapters.registry import providers
 from emporium.payments.adapters.repository import DjangoPaymentsUnitOfWork, OrdersForPayments
@@ -32,9 +36,25 @@ def pay_order(command: PayOrder) -> Payment:
     )
 
 
-def refund_payment(command: RefundPayment) -> Refund:
-    """Refund part or all of a captured payment of the current tenant."""
-    return refund_use_case(command, _unit_of_work(), OrdersForPayments(), providers(), timezone.now)
+def refund_payment(command: RefundPayment, *, by: UUID | None) -> Refund:
+    """Refund part or all of a captured payment of the current tenant, and audit it.
+
+    ``by`` is the account that asked (``None`` for a command); the entry is recorded here so
+    every way in (the API, the back office, the demo's history) leaves one.
+    """
+    refund = refund_use_case(
+        command, _unit_of_work(), OrdersForPayments(), providers(), timezone.now
+    )
+    with transaction.atomic():  # the use case has committed: a command runs in autocommit
+        audit.record(
+            audit.REFUND_CREATED,
+            user_id=by,
+            refund_id=str(refund.id),
+            payment_id=str(command.payment_id),
+            amount=refund.amount.to_dict(),
+            restock=command.restock,
+        )
+    return refund
 
 
 def apply_provider_event(command: ApplyWebhook) -> Outcome:

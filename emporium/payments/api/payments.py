@@ -16,7 +16,6 @@ from emporium.identity.public import (
     ShopStaff,
     SignedIn,
     account_of,
-    audit,
     customer_scope,
     manages_shop,
 )
@@ -146,16 +145,8 @@ class RefundPaymentView(IdempotentCreateMixin, TenantAPIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         refund = bootstrap.refund_payment(
-            RefundPayment(pk, data.get("amount"), restock=data["restock"])
-        )
-        audit.record(
-            audit.REFUND_CREATED,
-            request=request,
-            user_id=account_of(request.user).pk,
-            refund_id=str(refund.id),
-            payment_id=str(pk),
-            amount=refund.amount.to_dict(),
-            restock=data["restock"],
+            RefundPayment(pk, data.get("amount"), restock=data["restock"]),
+            by=account_of(request.user).pk,
         )
         document = {
             "id": str(refund.id),

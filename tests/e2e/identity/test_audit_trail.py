@@ -17,6 +17,7 @@ from django.test import Client
 from emporium.identity.adapters import audit
 from emporium.identity.models import AccessToken, AuditEvent, User
 from emporium.multitenancy.context import tenant_context
+from emporium.payments.models import Refund
 from tests.e2e.ordering.conftest import CALLERS, Shop, open_shop
 from tests.e2e.payments.test_payments_api import card, pay, place, refund
 from tests.e2e.payments.test_webhooks import event, paid, post, signed, usd
@@ -213,6 +214,30 @@ def test_a_refund_through_the_api_is_audited(shop) -> None:
         "refund_id": response.json()["id"],
         "payment_id": payment["id"],
         "amount": usd("10.00"),
+        "restock": False,
+    }
+
+
+def test_a_refund_in_the_back_office_is_audited(shop) -> None:
+    payment = paid(shop)  # 50.33 USD
+    client, _ = admin_sign_in("acme.localhost", "staff@shop.example", ACCOUNT_PASSWORD)
+
+    response = form_post(
+        client,
+        "/admin/payments/payment/",
+        {"action": "refund_rest", "_selected_action": [str(payment.pk)], "index": "0"},
+    )
+
+    assert response.status_code == 302
+    with tenant_context(shop.acme):
+        refund_id = Refund.objects.get(payment_id=payment.pk).pk
+    entry = only(shop, "refund_created")
+    assert entry["actor"] == actor(shop.users["staff"])
+    assert entry["ip"] == "127.0.0.1"
+    assert entry["details"] == {
+        "refund_id": str(refund_id),
+        "payment_id": str(payment.pk),
+        "amount": usd("50.33"),
         "restock": False,
     }
 

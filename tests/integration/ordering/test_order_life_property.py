@@ -259,9 +259,9 @@ class OrderLives(RuleBasedStateMachine):
         with tenant_context(self.tenant):
             if restock and refunding < left:
                 with refused("restock-needs-full-refund"):
-                    payments.refund_payment(command)
+                    payments.refund_payment(command, by=None)
                 return
-            done = payments.refund_payment(command)
+            done = payments.refund_payment(command, by=None)
         assert done.amount.minor == refunding
         expected.refunded_minor += refunding
         if expected.left_minor == 0:
@@ -289,7 +289,7 @@ class OrderLives(RuleBasedStateMachine):
             forbidden["not-fulfillable"] = lambda: ordering.fulfil_order(FulfilOrder(order))
         if expected.payment_id and not expected.left_minor:
             refund = RefundPayment(expected.payment_id, None)
-            forbidden["not-refundable"] = lambda: payments.refund_payment(refund)
+            forbidden["not-refundable"] = lambda: payments.refund_payment(refund, by=None)
         code = data.draw(st.sampled_from(sorted(forbidden)), label="refused")
         with tenant_context(self.tenant), refused(code):
             forbidden[code]()
