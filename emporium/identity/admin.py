@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from emporium.identity import bootstrap
+from emporium.identity.adapters import audit
 from emporium.identity.adapters.audit import email_hash
 from emporium.identity.application.change_role import ChangeRole
 from emporium.identity.domain.roles import Role
@@ -28,6 +29,8 @@ from emporium.shared_kernel.errors import DomainError
 PLATFORM_READS = "admin"
 
 ROLE_CHOICES = [(role.value, role.value) for role in Role]
+#: Changes of an account that decide who signs in with it (audited as ``account_changed``).
+ACCESS_FIELDS = ("email", "is_active")
 
 
 def is_owner(request: HttpRequest) -> bool:
@@ -142,6 +145,24 @@ class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-a
             assert isinstance(actor_id, UUID)
             bootstrap.change_role(ChangeRole(actor_id, obj.pk, Role(obj.role)), request)
         obj.save()
+        # In the form's transaction: the entries commit with the change or not at all.
+        if not change and obj.role != Role.CUSTOMER.value:  # an account added with a staff role
+            audit.record(
+                audit.ROLE_CHANGED,
+                request=request,
+                user_id=request.user.pk,
+                account_id=str(obj.pk),
+                old=None,
+                new=obj.role,
+            )
+        if change and (changed := [f for f in ACCESS_FIELDS if f in form.changed_data]):
+            audit.record(
+                audit.ACCOUNT_CHANGED,
+                request=request,
+                user_id=request.user.pk,
+                account_id=str(obj.pk),
+                changed=changed,
+            )
 
     def changeform_view(
         self,
@@ -165,7 +186,16 @@ class UserAdmin(TenantModelAdmin[User], DjangoUserAdmin):  # type: ignore[type-a
             return super().user_change_password(request, id, form_url)
         if not is_owner(request) or account.erased_at is not None:
             raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # Django's form redirects only once it has saved the new password.
+            audit.record(
+                audit.PASSWORD_SET,
+                request=request,
+                user_id=request.user.pk,
+                account_id=str(account.pk),
+            )
+        return response
 
 
 def serves_operator(request: HttpRequest) -> bool:

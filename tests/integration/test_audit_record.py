@@ -20,6 +20,8 @@ def test_the_api_types_are_all_defined() -> None:
         "token_issued",
         "token_revoked",
         "role_changed",
+        "password_set",
+        "account_changed",
         "settings_changed",
         "webhook_secret_rotated",
         "refund_created",

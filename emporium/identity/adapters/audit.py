@@ -35,6 +35,9 @@ LOCKED_OUT = "locked_out"
 TOKEN_ISSUED = "token_issued"  # noqa: S105 - an event name, not a secret
 TOKEN_REVOKED = "token_revoked"  # noqa: S105
 ROLE_CHANGED = "role_changed"
+#: The back office: an owner sets an account's password; an account's e-mail or active flag.
+PASSWORD_SET = "password_set"  # noqa: S105 - an event name, not a secret
+ACCOUNT_CHANGED = "account_changed"
 SETTINGS_CHANGED = "settings_changed"
 WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"  # noqa: S105
 REFUND_CREATED = "refund_created"
@@ -60,6 +63,8 @@ TYPES = (
     TOKEN_ISSUED,
     TOKEN_REVOKED,
     ROLE_CHANGED,
+    PASSWORD_SET,
+    ACCOUNT_CHANGED,
     SETTINGS_CHANGED,
     WEBHOOK_SECRET_ROTATED,
     REFUND_CREATED,

@@ -187,6 +187,61 @@ def test_a_role_change_in_the_back_office_is_audited(shop) -> None:
     assert entry["ip"] == "127.0.0.1"
 
 
+def test_an_account_added_with_a_staff_role_is_a_role_change_from_none(shop) -> None:
+    client, _ = admin_sign_in("acme.localhost", "owner@shop.example", ACCOUNT_PASSWORD)
+    password = "another-long-password-9"
+
+    def add(email: str, role: str):
+        form = {"email": email, "name": "N", "role": role, "password1": password}
+        return form_post(client, "/admin/identity/user/add/", {**form, "password2": password})
+
+    assert add("new-owner@shop.example", "owner").status_code == 302
+    assert add("new-customer@shop.example", "customer").status_code == 302
+
+    with tenant_context(shop.acme):
+        added = User.objects.get(email="new-owner@shop.example")
+    entry = only(shop, "role_changed")  # the customer's account grants nothing: no entry
+    assert entry["actor"] == actor(shop.users["owner"])
+    assert entry["details"] == {"account_id": str(added.pk), "old": None, "new": "owner"}
+    assert entry["ip"] == "127.0.0.1"
+
+
+def test_an_owner_setting_an_accounts_password_is_audited(shop) -> None:
+    staff = shop.users["staff"]
+    client, _ = admin_sign_in("acme.localhost", "owner@shop.example", ACCOUNT_PASSWORD)
+    url = f"/admin/identity/user/{staff.pk}/password/"
+    form = {"password1": "another-long-password-9", "usable_password": "true"}
+
+    refused = form_post(client, url, {**form, "password2": "a different one"})
+    response = form_post(client, url, {**form, "password2": "another-long-password-9"})
+
+    assert (refused.status_code, response.status_code) == (200, 302)
+    entry = only(shop, "password_set")  # the refused form set nothing: no entry
+    assert entry["actor"] == actor(shop.users["owner"])
+    assert entry["details"] == {"account_id": str(staff.pk)}
+    assert entry["ip"] == "127.0.0.1"
+
+
+def test_an_accounts_e_mail_and_active_flag_changes_are_audited_by_key(shop) -> None:
+    ann, staff = shop.users["ann"], shop.users["staff"]
+    owner, _ = admin_sign_in("acme.localhost", "owner@shop.example", ACCOUNT_PASSWORD)
+    staffer, _ = admin_sign_in("acme.localhost", "staff@shop.example", ACCOUNT_PASSWORD)
+    url = f"/admin/identity/user/{ann.pk}/change/"
+
+    renamed = form_post(owner, url, owner_form(ann, name="Ann Other"))  # not an access change
+    taken = form_post(owner, url, owner_form(ann, email="ANN@elsewhere.example"))
+    ann.email = "ann@elsewhere.example"
+    off = owner_form(ann)
+    del off["is_active"]  # an unticked box is not sent
+    deactivated = form_post(staffer, url, off)
+
+    assert [r.status_code for r in (renamed, taken, deactivated)] == [302, 302, 302]
+    assert [(e["actor"], e["details"]) for e in entries(shop, "account_changed")] == [
+        (actor(staff), {"account_id": str(ann.pk), "changed": ["is_active"]}),
+        (actor(shop.users["owner"]), {"account_id": str(ann.pk), "changed": ["email"]}),
+    ]
+
+
 def test_a_settings_change_is_audited_with_the_keys_that_changed(shop) -> None:
     change = {"name": "Acme Two", "time_zone": "Europe/Berlin", "currency": "USD"}
 
