@@ -23,6 +23,7 @@ from django.utils.crypto import salted_hmac
 from emporium.identity.models import AuditEvent, normalize_email
 from emporium.infrastructure.db.maintenance import AuditLogIsImmutable as AuditLogIsImmutable
 from emporium.infrastructure.db.maintenance import maintenance
+from emporium.infrastructure.http.client_ip import client_ip as http_client_ip
 from emporium.infrastructure.logging import current_request, request_id_var
 from emporium.multitenancy.context import current_tenant
 
@@ -102,8 +103,9 @@ def email_hash(email: str) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """Return the address the request came from (the proxy sets it in production)."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """Return the address the request came from: behind trusted proxies the one they forwarded
+    (``EMPORIUM_TRUSTED_PROXIES``), as the throttles read it; ``None`` if it is no address."""
+    return http_client_ip(request) if request is not None else None
 
 
 def user_agent(request: HttpRequest | None) -> str:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django.core.cache import BaseCache, caches
 from rest_framework.request import Request
 
+from emporium.infrastructure.http.client_ip import client_ident
+
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 from rest_framework.throttling import SimpleRateThrottle
@@ -20,6 +22,9 @@ class PlatformCacheThrottle(SimpleRateThrottle):
         # Bound at import, the alias would be built during app loading, before settings (or the
         # test suite's per-worker cache isolation) can point it elsewhere.
         return caches["platform"]
+
+    def get_ident(self, request: Request) -> str:
+        return client_ident(request)  # the audit log's rule too
 
 
 class AnonymousAuthThrottle(PlatformCacheThrottle):

@@ -102,6 +102,33 @@ def test_a_sign_in_through_the_api_is_audited_with_who_where_and_which_request(s
     assert issued["id"] > signed_in["id"]
 
 
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "ip"),
+    [
+        (0, "203.0.113.9, 198.51.100.20", "10.0.0.1"),  # no proxy trusted: the header is ignored
+        (1, "203.0.113.9, 198.51.100.20", "198.51.100.20"),  # the balancer's entry, not spoofed
+        (2, "203.0.113.9, 198.51.100.20", "203.0.113.9"),
+        (1, "203.0.113.9, not-an-address", None),  # a misconfigured proxy: no address, no 500
+    ],
+)
+def test_the_address_is_the_clients_behind_trusted_proxies_as_the_throttles_read_it(
+    shop, settings, proxies: int, forwarded: str, ip: str | None
+) -> None:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
+    body = {"email": "ann@shop.example", "password": "wrong"}
+
+    response = Client(REMOTE_ADDR="10.0.0.1").post(
+        "/api/v1/auth/token/",
+        body,
+        content_type="application/json",
+        HTTP_HOST="acme.localhost",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+    assert response.status_code == 401
+    assert only(shop, "sign_in_failed")["ip"] == ip
+
+
 def test_a_sign_in_to_the_back_office_is_audited(shop) -> None:
     client = Client(HTTP_HOST="acme.localhost", HTTP_USER_AGENT=BROWSER)
     response = client.post(
