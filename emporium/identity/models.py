@@ -172,6 +172,21 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
             raise AuditLogIsImmutable("audit entries are deleted only by retention or offboarding")
         return super().delete()
 
+    def bulk_create(
+        self,
+        objs: Any,
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Any = None,
+        unique_fields: Any = None,
+    ) -> list[AuditEvent]:
+        if update_conflicts:  # an INSERT ... ON CONFLICT DO UPDATE is an update
+            raise AuditLogIsImmutable("audit entries are changed only by erasure")
+        return super().bulk_create(
+            objs, batch_size, ignore_conflicts, update_conflicts, update_fields, unique_fields
+        )
+
 
 #: The current tenant's entries (the platform's outside any tenant), immutable.
 AuditManager = TenantOrPlatformManager.from_queryset(AuditQuerySet)
@@ -219,7 +234,11 @@ class AuditEvent(models.Model):
         return f"{self.event} {self.user_id or self.email_hash[:12]}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding and not may_update():
+        if self._state.adding:
+            # Only ever an INSERT: a new instance given an existing entry's id would otherwise
+            # be an UPDATE of that entry (SQLite has no trigger to refuse it).
+            kwargs["force_insert"] = True
+        elif not may_update():
             raise AuditLogIsImmutable("audit entries are changed only by erasure")
         super().save(*args, **kwargs)
 

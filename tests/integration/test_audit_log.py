@@ -65,6 +65,25 @@ def test_the_orm_refuses_to_change_or_delete_an_entry(acme_and_globex) -> None:
     assert snapshot() == before
 
 
+def test_a_new_entry_never_takes_an_existing_entrys_place(acme_and_globex) -> None:
+    acme = acme_and_globex[0]
+    row = entry(acme, ip_address="203.0.113.9")
+    before = snapshot()
+
+    with tenant_context(acme):
+        with pytest.raises(DatabaseError), transaction.atomic():  # an INSERT: the id is taken
+            AuditEvent(pk=row.pk, tenant_id=acme.id, event="forged").save()
+        with pytest.raises(AuditLogIsImmutable), transaction.atomic():
+            AuditEvent.objects.bulk_create(
+                [AuditEvent(pk=row.pk, tenant_id=acme.id, event="forged")],
+                update_conflicts=True,
+                unique_fields=["id"],
+                update_fields=["event"],
+            )
+
+    assert snapshot() == before
+
+
 def test_maintenance_allows_only_what_its_purpose_does(acme_and_globex) -> None:
     acme = acme_and_globex[0]
     row = entry(acme)
