@@ -301,6 +301,13 @@ AUTH_USER_MODEL = "identity.User"
 MULTITENANCY_TENANT_LOOKUP = "emporium.tenancy.public.active_tenant"
 # Tells a deleted tenant (its late messages and tasks are dropped) from a suspended one.
 MULTITENANCY_TENANT_EXISTS = "emporium.tenancy.public.tenant_exists"
+# The id of the tenant a slug names now, active or suspended: a task sent for a deleted shop
+# is not run for a new shop of the same slug.
+MULTITENANCY_TENANT_ID = "emporium.tenancy.public.tenant_id"
+# When a shop of a slug was last deleted (the platform's audit), and how long the slug stays
+# taken after it: messages of the old shop still queued name it (ADR 0023).
+TENANCY_DELETED_AT = "emporium.identity.public.tenant_deleted_at"
+EMPORIUM_SLUG_QUARANTINE = timedelta(hours=_int("EMPORIUM_SLUG_QUARANTINE_HOURS", 24))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out (tenant, e-mail)
     "django.contrib.auth.backends.ModelBackend",  # the user manager scopes e-mail to the tenant

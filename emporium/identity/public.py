@@ -3,6 +3,8 @@ is (e-mail and name), events, signals, pages of the back office, and the securit
 ``audit.record(audit.DATA_EXPORTED, request=..., user_id=..., **detail)``, its type names and
 its named exceptions (``audit.scrub_account``, ``audit.delete_tenant_entries``; ADR 0021)."""
 
+from datetime import datetime
+
 from emporium.identity.adapters import audit
 from emporium.identity.adapters.admin_site import BackOfficePage, register_back_office_page
 from emporium.identity.adapters.customer_columns import CustomerColumns
@@ -29,6 +31,25 @@ from emporium.identity.models import (
     manages_shop,
 )
 from emporium.identity.signals import customer_registered
+
+
+def tenant_deleted_at(slug: str) -> datetime | None:
+    """Return when the platform's audit last recorded the deletion of a shop named ``slug``.
+
+    The owner's connection, as tenancy's own reads: tenancy asks before it creates a shop of
+    that slug (``TENANCY_DELETED_AT``), to keep a deleted shop's slug in quarantine.
+    """
+    from emporium.identity.models import AuditEvent  # late: one read, past the managers
+
+    moment: datetime | None = (
+        AuditEvent.everywhere.using("admin")
+        .filter(tenant__isnull=True, event=audit.TENANT_DELETED, detail__slug=slug)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    return moment
+
 
 __all__ = [
     "AccountCard",
@@ -60,4 +81,5 @@ __all__ = [
     "person",
     "register_back_office_page",
     "roles",
+    "tenant_deleted_at",
 ]

@@ -3,7 +3,8 @@
 ``@shared_task(base=TenantTask)`` makes a tenant-owned task: sending it with no tenant in
 context raises at once (never a task that silently runs for nobody); the worker restores the
 tenant from the message header and runs the body in one transaction, so Row-Level Security
-sees that tenant; a task of a tenant deleted since it was sent does nothing. Platform tasks
+sees that tenant; a task of a tenant deleted since it was sent does nothing, even when a new
+tenant has taken its slug (the header's id is compared). Platform tasks
 (the outbox relay, expiry sweeps) use plain tasks and name their cross-tenant work explicitly.
 """
 
@@ -17,7 +18,7 @@ from celery import Task
 from django.db import transaction
 
 from emporium.multitenancy.context import TenantRef, require_tenant, tenant_context
-from emporium.multitenancy.lookup import tenant_exists
+from emporium.multitenancy.lookup import still_exists
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,12 @@ class TenantTask(Task):
         if not header:
             raise RuntimeError(f"Task {self.name} is tenant-owned but arrived with no tenant.")
         tenant = TenantRef(id=uuid.UUID(header["id"]), slug=header["slug"])
-        if not tenant_exists(tenant.slug):
-            # Sent before the tenant was deleted: nothing of it is left to work on.
-            logger.info("Task %s skipped: tenant %s was deleted", self.name, tenant.slug)
+        if not still_exists(tenant):
+            # Sent before the tenant was deleted: nothing of it is left to work on, and a new
+            # tenant of the same slug (another id) is not the one it was sent for.
+            logger.info(
+                "Task %s skipped: tenant %s (%s) was deleted", self.name, tenant.slug, tenant.id
+            )
             return None
         with tenant_context(tenant):
             if not self.atomic:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from emporium.infrastructure.bus import message_bus
 from emporium.multitenancy.context import require_tenant
@@ -12,8 +16,20 @@ from emporium.tenancy.domain.tenant import Tenant
 
 
 def create_tenant(cmd: use_cases.CreateTenant) -> Tenant:
-    """Create a tenant on the owner's connection."""
-    return use_cases.create_tenant(cmd, DjangoTenancyUnitOfWork(message_bus()))
+    """Create a tenant on the owner's connection, unless its slug is in quarantine.
+
+    ``TENANCY_DELETED_AT`` names the function that tells when a shop of a slug was deleted
+    (the platform's audit keeps it: identity, above tenancy, so named in settings);
+    ``EMPORIUM_SLUG_QUARANTINE`` is how long a deleted shop's slug stays taken.
+    """
+    name = getattr(settings, "TENANCY_DELETED_AT", "")
+    deleted_at: use_cases.DeletedAt = import_string(name) if name else use_cases.never_deleted
+    return use_cases.create_tenant(
+        cmd,
+        DjangoTenancyUnitOfWork(message_bus()),
+        deleted_at=deleted_at,
+        quarantine=getattr(settings, "EMPORIUM_SLUG_QUARANTINE", timedelta(0)),
+    )
 
 
 def suspend_tenant(cmd: use_cases.SuspendTenant) -> Tenant:

@@ -2,6 +2,7 @@
 the events of a shop's suspension and reactivation (the security audit log records them)."""
 
 from decimal import Decimal
+from uuid import UUID
 
 from emporium.multitenancy.context import TenantRef, require_tenant
 from emporium.tenancy.adapters.commands import EachTenantCommand, TenantCommand
@@ -82,6 +83,15 @@ def tenant_exists(slug: str) -> bool:
     return lookup(slug)
 
 
+def tenant_id(slug: str) -> UUID | None:
+    """Return the id of the tenant named ``slug`` now, active or suspended (read, not cached)."""
+    from emporium.tenancy.adapters.resolution import (
+        tenant_id as lookup,  # late: it imports models
+    )
+
+    return lookup(slug)
+
+
 def shop_name() -> str:
     """Return the current tenant's display name."""
     from emporium.tenancy.models import Tenant  # late: models import this module
@@ -104,5 +114,6 @@ __all__ = [
     "shop_terms",
     "shop_time_zone",
     "tenant_exists",
+    "tenant_id",
     "webhook_secret",
 ]

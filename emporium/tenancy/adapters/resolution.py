@@ -142,6 +142,18 @@ def tenant_exists(slug: str) -> bool:
     return _tenant_by_slug(slug) is not None or Tenant.objects.filter(slug=slug).exists()
 
 
+def tenant_id(slug: str) -> uuid.UUID | None:
+    """Return the id of the tenant named ``slug``, active or suspended, or None.
+
+    Read from the table, not the cached lookup: a no drops a task for good, and an entry cached
+    before the slug changed hands would name the old tenant.
+    """
+    if SLUG_PATTERN.fullmatch(slug) is None:
+        return None
+    row = Tenant.objects.filter(slug=slug).values_list("id", flat=True).first()
+    return None if row is None else uuid.UUID(str(row))
+
+
 def forget_tenant(slug: str) -> None:
     """Drop the cached lookup of ``slug`` (after a save or a suspension)."""
     platform_cache().delete(slug_key(slug))

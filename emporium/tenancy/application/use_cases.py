@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from emporium.shared_kernel.errors import BusinessRuleViolation, NotFound
@@ -36,8 +37,25 @@ class ReactivateTenant:
     slug: str
 
 
-def create_tenant(cmd: CreateTenant, uow: TenancyUnitOfWork) -> Tenant:
-    """Create an active tenant with its own webhook secret; its slug must be free."""
+#: ``(slug) -> when a shop of that slug was last deleted``, or None if none was.
+DeletedAt = Callable[[str], datetime | None]
+
+
+def never_deleted(slug: str) -> datetime | None:
+    return None
+
+
+def create_tenant(
+    cmd: CreateTenant,
+    uow: TenancyUnitOfWork,
+    deleted_at: DeletedAt = never_deleted,
+    quarantine: timedelta = timedelta(0),
+) -> Tenant:
+    """Create an active tenant with its own webhook secret; its slug must be free.
+
+    A slug whose shop was deleted less than ``quarantine`` ago is not free yet: messages and
+    tasks of the old shop still queued name it, and must not reach a new one (ADR 0023).
+    """
     settings = TenantSettings(
         currency=cmd.currency,
         tax_rate=cmd.tax_rate,
@@ -49,6 +67,14 @@ def create_tenant(cmd: CreateTenant, uow: TenancyUnitOfWork) -> Tenant:
         if uow.tenants.get(cmd.slug) is not None:
             raise BusinessRuleViolation(
                 f"Tenant {cmd.slug!r} exists already.", code="tenant-exists"
+            )
+        deleted = deleted_at(cmd.slug)
+        if deleted is not None and datetime.now(UTC) < deleted + quarantine:
+            free = (deleted + quarantine).astimezone(UTC)
+            raise BusinessRuleViolation(
+                f"A shop {cmd.slug!r} was deleted at {deleted.astimezone(UTC):%Y-%m-%d %H:%M} "
+                f"UTC; its slug is free again from {free:%Y-%m-%d %H:%M} UTC.",
+                code="slug-quarantined",
             )
         uow.tenants.add(tenant)
         uow.commit()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import replace
+from datetime import timedelta
 from io import StringIO
 from typing import Any
 from uuid import UUID, uuid4
@@ -431,3 +432,18 @@ def row_is_locked(tenant: TenantRef) -> bool:
     thread.start()
     thread.join()
     return result[0]
+
+
+def test_a_deleted_shop_s_slug_stays_taken_for_the_quarantine(settings: Any) -> None:
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+    call_command("tenants", "suspend", "initech", stdout=StringIO())
+    call_command("delete_tenant", "initech", "--confirm", "initech", stdout=StringIO())
+    settings.EMPORIUM_SLUG_QUARANTINE = timedelta(hours=24)
+
+    with pytest.raises(CommandError, match=r"'initech' was deleted at .* UTC; its slug is free"):
+        call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+    assert tenant_by_slug("initech") is None
+
+    settings.EMPORIUM_SLUG_QUARANTINE = timedelta(0)
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+    assert tenant_by_slug("initech") is not None

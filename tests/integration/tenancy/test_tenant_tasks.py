@@ -46,6 +46,21 @@ def test_a_task_of_a_tenant_deleted_since_it_was_sent_does_nothing() -> None:
     assert caches["platform"].get(key) is None
 
 
+@pytest.mark.django_db
+def test_a_task_of_a_deleted_tenant_does_not_run_for_a_new_tenant_of_its_slug(
+    make_tenant,
+) -> None:
+    key = f"probe:{uuid.uuid4().hex}"
+    make_tenant("acme")  # the new shop that has taken the slug
+    old = TenantRef(uuid.uuid4(), "acme")  # the deleted one the task was sent for
+
+    with tenant_context(old):
+        result = report_tenant.delay(key)
+
+    assert result.get() is None
+    assert caches["platform"].get(key) is None
+
+
 def test_sending_a_tenant_task_without_a_tenant_fails_loudly() -> None:
     with pytest.raises(TenantContextMissing):
         report_tenant.delay("never")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 
 from emporium.shared_kernel.errors import BusinessRuleViolation, NotFound
 from emporium.tenancy.application.use_cases import (
@@ -154,3 +157,27 @@ def test_the_same_currency_again_is_no_change_even_when_in_use() -> None:
     tenant = change_settings(ChangeSettings(slug="acme", currency="USD"), uow, lambda: True)
 
     assert tenant.settings.currency == "USD"
+
+
+def test_a_slug_deleted_within_the_quarantine_is_refused_and_free_after_it() -> None:
+    uow = FakeTenancyUnitOfWork()
+    day = timedelta(days=1)
+    deleted = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+    def deleted_at(slug: str) -> datetime | None:
+        return deleted if slug == "acme" else None
+
+    with time_machine.travel(deleted + day - timedelta(seconds=1), tick=False):
+        with pytest.raises(BusinessRuleViolation) as refused:
+            create_tenant(CreateTenant(slug="acme", name="Acme"), uow, deleted_at, day)
+        assert refused.value.code == "slug-quarantined"
+        assert refused.value.detail == (
+            "A shop 'acme' was deleted at 2026-12-03 12:00 UTC; its slug is free again from "
+            "2026-12-04 12:00 UTC."
+        )
+        assert uow.tenants.rows == {}
+        assert uow.outbox == []
+        create_tenant(CreateTenant(slug="globex", name="Globex"), uow, deleted_at, day)
+    with time_machine.travel(deleted + day, tick=False):
+        created = create_tenant(CreateTenant(slug="acme", name="Acme"), uow, deleted_at, day)
+    assert uow.tenants.rows["acme"] is created
