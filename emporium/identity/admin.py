@@ -204,6 +204,14 @@ def serves_operator(request: HttpRequest) -> bool:
     return current_tenant() is None and user.is_active and user.is_superuser
 
 
+def _accounts(request: HttpRequest) -> QuerySet[User]:
+    """Return the accounts whose entries the reader sees: the shop's for its owners; every
+    shop's and the platform's for operators (the owner's connection: RLS)."""
+    if current_tenant() is None and serves_operator(request):
+        return QuerySet(User, using=PLATFORM_READS)  # not User.objects: operators only there
+    return User.objects.all()
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(TenantModelAdmin[AuditEvent]):
     """Security events, newest first, read-only: a shop's owners read their shop's on its host,
@@ -244,8 +252,9 @@ class AuditEventAdmin(TenantModelAdmin[AuditEvent]):
         term = search_term.strip()
         if "@" not in term:
             return super().get_search_results(request, queryset, term)
-        accounts = User.objects.filter(email=normalize_email(term)).values_list("pk", flat=True)
-        found = queryset.filter(Q(user_id__in=list(accounts)) | Q(email_hash=email_hash(term)))
+        accounts = _accounts(request).filter(email=normalize_email(term))
+        ids = list(accounts.values_list("pk", flat=True))
+        found = queryset.filter(Q(user_id__in=ids) | Q(email_hash=email_hash(term)))
         return found, False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEvent]:

@@ -512,3 +512,30 @@ def test_operators_read_every_shops_entries_read_only(operator, acme_and_globex)
     assert client.get(first + "change/").status_code == 200
     assert client.get(first + "delete/").status_code == 403
     assert form_post(client, first + "change/", {"event": "forged"}).status_code == 403
+
+
+@BOTH_DATABASES
+def test_operators_find_a_shop_accounts_entries_by_its_e_mail(
+    operator, acme_and_globex, make_account
+) -> None:
+    ann = make_account(acme_and_globex[0], "ann@shop.example", "customer")
+    for host, email in [
+        ("acme.localhost", "ann@shop.example"),  # ann's account: kept by id
+        ("globex.localhost", "ann@shop.example"),  # no such account at globex: the keyed hash
+        ("acme.localhost", "bob@shop.example"),
+    ]:
+        Client().post(
+            "/api/v1/auth/token/",
+            {"email": email, "password": "wrong"},
+            content_type="application/json",
+            HTTP_HOST=host,
+        )
+    client, _ = admin_sign_in("localhost", OPERATOR, PASSWORD)
+    rows = AuditEvent.everywhere.using("admin").filter(event="sign_in_failed").order_by("id")
+    by_account, by_hash, _ = (row.pk for row in rows)
+
+    listing = client.get("/admin/identity/auditevent/", {"q": "Ann@Shop.example"})
+
+    shown = re.findall(r'href="/admin/identity/auditevent/(\d+)/change/', listing.text)
+    assert sorted(int(pk) for pk in set(shown)) == [by_account, by_hash]
+    assert rows.get(pk=by_account).user_id == ann.pk
