@@ -95,15 +95,16 @@ def erase_customer(command: EraseCustomer) -> None:
 
 
 def delete_tenant(command: DeleteTenant) -> None:
-    """Delete the tenant's shipments (their history too), erased customers, inbox rows and sent
-    outbox rows."""
+    """Delete the tenant's shipments (their history too), erased customers, inbox rows and
+    outbox rows, sent or not."""
     ShipmentEvent.objects.filter(shipment__tenant=command.tenant).delete()
     Shipment.objects.filter(tenant=command.tenant).delete()
     ErasedCustomer.objects.filter(tenant=command.tenant).delete()
     # The deletion's own inbox row stays, so a redelivery of it is still recognised.
     InboxMessage.objects.filter(tenant=command.tenant).exclude(event_id=command.event_id).delete()
-    # Unsent rows stay: nothing is dropped unsent, and Emporium decides what a late one means.
-    OutboxMessage.objects.filter(tenant=command.tenant, published_at__isnull=False).delete()
+    # Unsent and given-up rows too: Emporium refuses them for good (the shop is gone), and
+    # pruning never deletes an unsent or given-up row, so they would stay forever.
+    OutboxMessage.objects.filter(tenant=command.tenant).delete()
 
 
 def handle(command: Command) -> None:

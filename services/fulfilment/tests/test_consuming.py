@@ -285,6 +285,25 @@ def test_tenant_deletion_removes_the_tenants_shipments_history_and_inbox():
     assert apply_envelope(deletion) is False
 
 
+def test_tenant_deletion_removes_the_tenants_unsent_and_given_up_outbox_rows_too():
+    for tenant in ("acme", "acme", "acme", "globex"):
+        apply_envelope(envelopes.fulfilment_requested(tenant=tenant))
+    ship_due()
+    now = timezone.now()
+    acme_sent, acme_given_up, acme_unsent = OutboxMessage.objects.filter(tenant="acme")
+    OutboxMessage.objects.filter(id=acme_sent.id).update(published_at=now)
+    OutboxMessage.objects.filter(id=acme_given_up.id).update(failed_at=now, last_error="410")
+    globex_unsent = OutboxMessage.objects.get(tenant="globex")
+
+    assert apply_envelope(envelopes.tenant_deleted("acme")) is True
+
+    assert not OutboxMessage.objects.filter(tenant="acme").exists()
+    assert acme_unsent.id not in OutboxMessage.objects.values_list("id", flat=True)
+    assert list(OutboxMessage.objects.values_list("id", "published_at", "failed_at")) == [
+        (globex_unsent.id, None, None)
+    ]
+
+
 def test_a_tenant_deletion_may_carry_the_slug_in_the_envelope_too():
     apply_envelope(envelopes.fulfilment_requested(tenant="acme"))
 
