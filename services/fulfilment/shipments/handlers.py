@@ -25,7 +25,9 @@ def request_fulfilment(command: RequestFulfilment) -> None:
         return
     now = timezone.now()
     address = command.address
-    if ErasedCustomer.objects.filter(tenant=command.tenant, customer_id=command.customer_id):
+    if ErasedCustomer.objects.filter(
+        tenant=command.tenant, customer_id=command.customer_id
+    ).exists():
         # The customer's erasure came first: keep nothing of them but the country.
         address = {**address, **dict.fromkeys(rules.PERSONAL_ADDRESS_FIELDS, "")}
     shipment = Shipment.objects.create(
