@@ -7,7 +7,8 @@ fulfilment service deletes its shipments when it gets it; ADR 0018). The tenant'
 go under the audit log's ``offboarding`` exception, and the deletion itself is recorded in the
 platform's audit (tenant NULL, naming the slug and the counts), which outlives the tenant
 (PHASE2, ADR 0022). Cache keys go after the commit: a key read in between finds no tenant
-behind it.
+behind it. If the cache cannot be swept then (Redis down), the deletion stands: the error is
+logged with the tenant's id, which the keys carry, and ``cache_keys`` is None.
 
 Only a suspended shop is deleted (``TenantActive`` otherwise): its requests are refused and its
 messages wait, so nothing of it starts writing while the deletion runs. The transaction first
@@ -20,6 +21,7 @@ no key to check, so they are deleted last, just before the tenant row.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -43,6 +45,8 @@ from emporium.multitenancy.context import TenantRef, tenant_context
 from emporium.tenancy import bootstrap as tenancy
 from emporium.tenancy.application.use_cases import DeleteTenant
 
+logger = logging.getLogger(__name__)
+
 #: The label under which the sessions of the tenant's accounts are counted.
 SESSIONS = "sessions.Session"
 #: Tables whose rows tenancy's use case deletes (the tenant, its settings and hosts).
@@ -63,7 +67,8 @@ class Deleted:
 
     slug: str
     tables: dict[str, int]
-    cache_keys: int = 0
+    #: Cache keys removed after the commit; None if the cache could not be swept.
+    cache_keys: int | None = 0
 
     @property
     def rows(self) -> int:
@@ -167,7 +172,16 @@ def delete_tenant(tenant: TenantRef) -> Deleted:
                 _audit(tenant.id, deleted)
         if not separate:
             _audit(tenant.id, deleted)
-    keys = forget_tenant_keys(tenant)
+    try:
+        keys: int | None = forget_tenant_keys(tenant)
+    except Exception:  # the rows are gone for good: report what is left, do not crash
+        # A rerun finds no tenant, so say here which keys are left: they name the tenant's id.
+        logger.exception(
+            "Tenant %s deleted, but its cache keys (tenant id %s) were not removed",
+            tenant.slug,
+            tenant.id,
+        )
+        keys = None
     return Deleted(slug=deleted.slug, tables=deleted.tables, cache_keys=keys)
 
 

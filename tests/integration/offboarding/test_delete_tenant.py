@@ -447,3 +447,34 @@ def test_a_deleted_shop_s_slug_stays_taken_for_the_quarantine(settings: Any) -> 
     settings.EMPORIUM_SLUG_QUARANTINE = timedelta(0)
     call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
     assert tenant_by_slug("initech") is not None
+
+
+def test_a_cache_that_cannot_be_swept_leaves_the_deletion_standing_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+    call_command("tenants", "suspend", "initech", stdout=StringIO())
+    initech = tenant_by_slug("initech")
+    assert initech is not None
+
+    def down(tenant: TenantRef) -> int:
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(deletion, "forget_tenant_keys", down)
+    out, err = StringIO(), StringIO()
+
+    call_command("delete_tenant", "initech", "--confirm", "initech", stdout=out, stderr=err)
+
+    assert tenant_by_slug("initech") is None
+    assert out.getvalue().splitlines()[-1] == "initech: deleted 4 rows"
+    assert err.getvalue().strip() == (
+        f"initech: its cache keys could not be removed (see the log): they are the keys of "
+        f"tenant id {initech.id} ('t:{initech.id}:' in their names); delete them by hand or "
+        "let them expire."
+    )
+    [logged] = [r for r in caplog.records if r.name == "emporium.composition.offboarding.deletion"]
+    assert logged.getMessage() == (
+        f"Tenant initech deleted, but its cache keys (tenant id {initech.id}) were not removed"
+    )
+    assert logged.levelname == "ERROR"
+    assert AuditEvent.everywhere.using("admin").filter(event="tenant_deleted").count() == 1

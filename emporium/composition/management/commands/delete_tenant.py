@@ -51,6 +51,16 @@ class Command(BaseCommand):
         except (TenantActive, LookupError) as exc:
             raise CommandError(str(exc)) from exc
         self._table(deleted)
+        if deleted.cache_keys is None:
+            self.stdout.write(f"{slug}: deleted {deleted.rows} rows")
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{slug}: its cache keys could not be removed (see the log): they are the "
+                    f"keys of tenant id {tenant.id} ('t:{tenant.id}:' in their names); delete "
+                    "them by hand or let them expire."
+                )
+            )
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"{slug}: deleted {deleted.rows} rows and {deleted.cache_keys} cache keys"
