@@ -25,11 +25,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
-from django.db import OperationalError, connection, connections, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 from django.test import Client
 
 from emporium.catalog import bootstrap as catalog
 from emporium.catalog.application import use_cases as catalog_cases
+from emporium.catalog.models import Category
 from emporium.composition.offboarding import deletion
 from emporium.composition.offboarding.tables import tenant_by_slug
 from emporium.identity.models import AuditEvent, User
@@ -478,3 +479,47 @@ def test_a_cache_that_cannot_be_swept_leaves_the_deletion_standing_with_a_warnin
     )
     assert logged.levelname == "ERROR"
     assert AuditEvent.everywhere.using("admin").filter(event="tenant_deleted").count() == 1
+
+
+def test_a_write_in_flight_when_the_deletion_starts_fails_at_its_commit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    call_command("create_tenant", "initech", "--name", "Initech", stdout=StringIO())
+    call_command("tenants", "suspend", "initech", stdout=StringIO())
+    initech = tenant_by_slug("initech")
+    assert initech is not None
+    written, commit, outcome = threading.Event(), threading.Event(), []
+
+    def writer() -> None:
+        # A request of the shop that began before its suspension, still open.
+        try:
+            with tenant_context(initech), transaction.atomic():
+                Category.objects.create(name="Written meanwhile")
+                written.set()
+                assert commit.wait(10)
+            outcome.append("committed")
+        except IntegrityError:
+            outcome.append("refused")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert written.wait(10)
+    original = deletion._raw_delete
+
+    def commit_meanwhile(rows: Any) -> int:
+        if not commit.is_set():
+            commit.set()  # the writer commits now: it waits for the deletion's lock
+            thread.join(1)
+        return original(rows)
+
+    monkeypatch.setattr(deletion, "_raw_delete", commit_meanwhile)
+
+    call_command("delete_tenant", "initech", "--confirm", "initech", stdout=StringIO())
+    thread.join(10)
+
+    assert outcome == ["refused"]  # its key to the tenant found no tenant after the wait
+    assert tenant_by_slug("initech") is None
+    with tenant_context(initech), transaction.atomic(using="admin"):
+        assert not Category.objects.using("admin").exists()
