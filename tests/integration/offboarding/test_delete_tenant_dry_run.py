@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 
 from emporium.catalog.models import Category
 from emporium.composition.offboarding import deletion
@@ -65,6 +65,9 @@ def test_a_dry_run_prints_the_counts_and_deletes_nothing() -> None:
     assert AuditEvent.everywhere.using("admin").filter(event="tenant_deleted").count() == 0
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a second writer during a read: PostgreSQL's"
+)
 def test_a_dry_run_counts_every_table_in_one_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
     initech = create("initech")
     with tenant_context(initech), transaction.atomic():
