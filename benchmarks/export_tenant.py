@@ -26,9 +26,9 @@ import os
 import sys
 import tempfile
 import time
-import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
@@ -40,11 +40,11 @@ django.setup()
 from django.db import connections, transaction  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
 
 from benchmarks.event_sourcing import remove  # noqa: E402
 from benchmarks.orders_csv import OWNER  # noqa: E402
 from benchmarks.orders_csv import load as load_orders  # noqa: E402
+from benchmarks.streamed import Run, print_runs, rss_kib, traced_peak_kib  # noqa: E402
 from emporium.composition.offboarding.export import CHUNK_SIZE, Exported, export_tenant  # noqa: E402
 from emporium.multitenancy.context import TenantRef  # noqa: E402
 
@@ -65,20 +65,10 @@ SAMPLE_EVERY = 1000
 
 
 @dataclass
-class Run:
-    """One export's figures."""
+class Export(Run):
+    """One export's figures, and the orders of its shop."""
 
-    name: str
-    orders: int
-    rows: int
-    seconds: float
-    bytes: int
-    rss_growth_kib: int
-    traced_peak_kib: int = 0
-
-    @property
-    def rate(self) -> float:
-        return self.rows / self.seconds if self.seconds else 0.0
+    orders: int = 0
 
 
 def load(slug: str, orders: int) -> TenantRef:
@@ -88,14 +78,6 @@ def load(slug: str, orders: int) -> TenantRef:
         cursor.execute(LINES, {"tenant": str(shop.tenant.id)})
         cursor.execute("ANALYZE ordering_orderline")
     return shop.tenant
-
-
-def rss_kib() -> int:
-    """Return this process's resident memory (``VmRSS``) in KiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 def check(path: Path, exported: Exported, orders: int) -> None:
@@ -110,7 +92,7 @@ def check(path: Path, exported: Exported, orders: int) -> None:
         raise RuntimeError(f"{path}: {tables['ordering.Order']} orders, not {orders}")
 
 
-def measure(tenant: TenantRef, name: str, orders: int, folder: Path) -> Run:
+def measure(tenant: TenantRef, name: str, orders: int, folder: Path) -> Export:
     """Export ``tenant`` twice: timed with RSS, then traced."""
     path = folder / f"{tenant.slug}.jsonl"
     sampled = {"rss": 0}
@@ -126,24 +108,20 @@ def measure(tenant: TenantRef, name: str, orders: int, folder: Path) -> Run:
         exported = export_tenant(tenant, out, progress=sample)
     seconds = time.perf_counter() - start
     check(path, exported, orders)
-    run = Run(name, orders, exported.rows, seconds, path.stat().st_size, sampled["rss"] - before)
+    run = Export(
+        name, exported.rows, seconds, path.stat().st_size, sampled["rss"] - before, orders=orders
+    )
 
-    gc.collect()
-    tracemalloc.start()
-    try:
-        base, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
+    def export_again() -> None:
         with path.open("w", encoding="utf-8") as out:
             export_tenant(tenant, out)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    run.traced_peak_kib = (peak - base) // 1024
+
+    run.traced_peak_kib = traced_peak_kib(export_again)
     path.unlink()
     return run
 
 
-def benchmark(shops: list[tuple[str, TenantRef, int]]) -> list[Run]:
+def benchmark(shops: list[tuple[str, TenantRef, int]]) -> list[Export]:
     """Warm up, then measure each shop's export, with ``DEBUG`` off as in production."""
     with override_settings(DEBUG=False), tempfile.TemporaryDirectory() as folder:
         _, smallest, orders = shops[0]
@@ -176,34 +154,12 @@ def main() -> None:
         for _, slug, _ in sizes:
             remove(slug)
 
-    table = Table(title=f"export_tenant, {CHUNK_SIZE:,} rows a fetch, {os.cpu_count()} cores")
-    for column in (
-        "shop",
-        "orders",
-        "rows",
-        "s",
-        "rows/s",
-        "MiB",
-        "RSS growth KiB",
-        "tracemalloc peak KiB",
-    ):
-        table.add_column(column, justify="right")
-    for run in runs:
-        table.add_row(
-            run.name,
-            f"{run.orders:,}",
-            f"{run.rows:,}",
-            f"{run.seconds:.2f}",
-            f"{run.rate:,.0f}",
-            f"{run.bytes / 2**20:.1f}",
-            f"{run.rss_growth_kib:,}",
-            f"{run.traced_peak_kib:,}",
-        )
-    console.print(table)
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (version,) = cursor.fetchone()
-    console.print(f"PostgreSQL {version}, Python {sys.version.split()[0]}.")
+    print_runs(
+        console,
+        f"export_tenant, {CHUNK_SIZE:,} rows a fetch",
+        runs,
+        first=[("orders", lambda run: f"{cast(Export, run).orders:,}")],
+    )
 
 
 if __name__ == "__main__":

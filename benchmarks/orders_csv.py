@@ -26,7 +26,6 @@ import gc
 import os
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -43,9 +42,9 @@ django.setup()
 from django.db import connections, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
 
 from benchmarks.event_sourcing import remove  # noqa: E402
+from benchmarks.streamed import Run, print_runs, rss_kib, traced_peak_kib  # noqa: E402
 from emporium.analytics.adapters.order_export import CHUNK_ROWS  # noqa: E402
 from emporium.identity.adapters.tokens import issue_token  # noqa: E402
 from emporium.identity.domain.roles import Role  # noqa: E402
@@ -206,32 +205,14 @@ def download(shop: Shop, first: date, last: date, each: Callable[[bytes], None])
         each(piece)
 
 
-def rss_kib() -> int:
-    """Return this process's resident memory (``VmRSS``) in KiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status")
-
-
 @dataclass
-class Run:
-    """One download's figures."""
+class Download(Run):
+    """One download's figures, and the rows the shop holds for its period."""
 
-    name: str
-    rows: int
-    expected: int
-    seconds: float
-    bytes: int
-    rss_growth_kib: int
-    traced_peak_kib: int = 0
-
-    @property
-    def rate(self) -> float:
-        return self.rows / self.seconds if self.seconds else 0.0
+    expected: int = 0
 
 
-def measure(shop: Shop, name: str, first: date, last: date) -> Run:
+def measure(shop: Shop, name: str, first: date, last: date) -> Download:
     """Download the export of ``first``..``last`` twice: timed with RSS, then traced."""
     expected = orders_between(shop, first, last)
     counted = {"lines": 0, "bytes": 0, "rss": 0}
@@ -247,24 +228,19 @@ def measure(shop: Shop, name: str, first: date, last: date) -> Run:
     start = time.perf_counter()
     download(shop, first, last, timed)
     seconds = time.perf_counter() - start
-    run = Run(
-        name, counted["lines"] - 1, expected, seconds, counted["bytes"], counted["rss"] - before
+    run = Download(
+        name,
+        counted["lines"] - 1,
+        seconds,
+        counted["bytes"],
+        counted["rss"] - before,
+        expected=expected,
     )
-
-    gc.collect()
-    tracemalloc.start()
-    try:
-        base, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        download(shop, first, last, lambda piece: None)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    run.traced_peak_kib = (peak - base) // 1024
+    run.traced_peak_kib = traced_peak_kib(lambda: download(shop, first, last, lambda piece: None))
     return run
 
 
-def benchmark(shop: Shop) -> list[Run]:
+def benchmark(shop: Shop) -> list[Download]:
     """Warm up, then measure the last 36 days (about N/10 orders) and the whole 360 (N).
 
     With ``DEBUG`` off, as in production: with it on, Django keeps the SQL of every query.
@@ -298,32 +274,7 @@ def main() -> None:
     finally:
         remove(slug)
 
-    table = Table(title=f"GET {URL}, {CHUNK_ROWS:,} rows a chunk, {os.cpu_count()} cores")
-    for column in (
-        "period",
-        "rows",
-        "s",
-        "rows/s",
-        "MiB",
-        "RSS growth KiB",
-        "tracemalloc peak KiB",
-    ):
-        table.add_column(column, justify="right")
-    for run in runs:
-        table.add_row(
-            run.name,
-            f"{run.rows:,}",
-            f"{run.seconds:.2f}",
-            f"{run.rate:,.0f}",
-            f"{run.bytes / 2**20:.1f}",
-            f"{run.rss_growth_kib:,}",
-            f"{run.traced_peak_kib:,}",
-        )
-    console.print(table)
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (version,) = cursor.fetchone()
-    console.print(f"PostgreSQL {version}, Python {sys.version.split()[0]}.")
+    print_runs(console, f"GET {URL}, {CHUNK_ROWS:,} rows a chunk", runs, name="period")
     wrong = [run for run in runs if run.rows != run.expected]
     if wrong:
         sys.exit(f"rows missing or extra: {[(r.name, r.rows, r.expected) for r in wrong]}")
