@@ -20,9 +20,10 @@ class IdentityConfig(AppConfig):
 
         bus = message_bus()
         bus.register(CustomerRegistered, forward_to(signals.customer_registered, sender=self.name))
-        # A shop suspended or reactivated is in the platform's security audit log.
-        bus.register(TenantSuspended, signals.audit_tenant_status)
-        bus.register(TenantReactivated, signals.audit_tenant_status)
+        # A shop suspended or reactivated is in the platform's security audit log, written in
+        # the transaction that suspends or reactivates it.
+        bus.register_in_transaction(TenantSuspended, signals.audit_tenant_status)
+        bus.register_in_transaction(TenantReactivated, signals.audit_tenant_status)
 
         from emporium.identity.adapters.audit import prune_audit
         from emporium.infrastructure.retention import register_retention

@@ -76,14 +76,16 @@ def operator_of(request: HttpRequest | None) -> UUID | None:
     return account
 
 
-def audit_tenant_status(event: TenantSuspended | TenantReactivated) -> None:
+def audit_tenant_status(event: TenantSuspended | TenantReactivated, using: str) -> None:
     """Record a shop's suspension or reactivation in the platform's audit log (tenant NULL):
-    an operator's act, by the admin's action or ``manage.py tenants``."""
+    an operator's act, by the admin's action or ``manage.py tenants``. Called inside the act's
+    transaction on its connection (the owner's): the entry commits with it or not at all."""
     request = current_request()
     audit.record(
         audit.TENANT_SUSPENDED if isinstance(event, TenantSuspended) else audit.TENANT_REACTIVATED,
         user_id=operator_of(request),
         platform=True,
+        using=using,
         tenant=event.slug,
         via="admin" if request is not None else "command",
     )

@@ -72,6 +72,7 @@ class DjangoUnitOfWork:
         self._require_open()
         events = list(self.collect_new_events())
         if events:
+            self.bus.record_in_transaction(events, self.using)  # commits with them, or fails
             tenant = self._tenant() if callable(self._tenant) else self._tenant
             envelopes = [EventEnvelope.wrap(e, tenant) for e in events]
             rows = [OutboxMessage.from_envelope(envelope) for envelope in envelopes]

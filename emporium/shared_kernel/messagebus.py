@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 
 E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[Any], None]
+InTransactionHandler = Callable[[Any, str], None]
 
 
 class MessageBus:
@@ -31,6 +32,9 @@ class MessageBus:
 
     def __init__(self) -> None:
         self._handlers: defaultdict[type[DomainEvent], list[Handler]] = defaultdict(list)
+        self._in_transaction: defaultdict[type[DomainEvent], list[InTransactionHandler]] = (
+            defaultdict(list)
+        )
 
     def register(self, event_cls: type[E], handler: Callable[[E], None]) -> None:
         """Call ``handler`` for every event of class ``event_cls`` (subclasses excluded).
@@ -41,6 +45,23 @@ class MessageBus:
         handlers = self._handlers[event_cls]
         if handler not in handlers:
             handlers.append(handler)
+
+    def register_in_transaction(
+        self, event_cls: type[E], handler: Callable[[E, str], None]
+    ) -> None:
+        """Call ``handler(event, using)`` inside the transaction that produces the event, on
+        its database alias ``using``, before it commits: for what must commit with the act or
+        not at all (an audit entry). Unlike the others, such a handler's error is the caller's:
+        it propagates and the transaction rolls back."""
+        handlers = self._in_transaction[event_cls]
+        if handler not in handlers:
+            handlers.append(handler)
+
+    def record_in_transaction(self, events: Iterable[DomainEvent], using: str) -> None:
+        """Call each event's in-transaction handlers, in order; their errors propagate."""
+        for event in events:
+            for handler in list(self._in_transaction.get(event.__class__, ())):
+                handler(event, using)
 
     def handlers_for(self, event_cls: type[DomainEvent]) -> list[Handler]:
         """Return the handlers registered for ``event_cls``, in registration order."""

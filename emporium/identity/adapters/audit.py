@@ -130,13 +130,15 @@ def record(
     user_id: UUID | None = None,
     email: str = "",
     platform: bool = False,
+    using: str = DEFAULT_DB_ALIAS,
     **detail: Any,
 ) -> AuditEvent:
     """Log and store a security event of the current tenant (of the platform with ``platform``
     or outside any tenant).
 
     ``request`` (Django's or DRF's; by default the request being served) gives the address, user
-    agent; ``user_id`` is who acted (or whose sign-in it was); ``email`` is only for an event
+    agent; ``using`` is the connection (the transaction) the entry is written in; ``user_id`` is
+    who acted (or whose sign-in it was); ``email`` is only for an event
     that names no account: it is stored as ``email_hash``, never as such. ``detail`` must hold
     no personal data and no secret (ids, keys that changed, amounts).
     """
@@ -145,7 +147,7 @@ def record(
     http = _django_request(request)
     tenant = None if platform else current_tenant()
     hashed = email_hash(email) if email and user_id is None else ""
-    row = AuditEvent.objects.create(
+    row = AuditEvent.objects.using(using).create(
         tenant_id=tenant.id if tenant else None,
         event=event,
         user_id=user_id,
