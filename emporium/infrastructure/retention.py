@@ -16,8 +16,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
@@ -48,18 +50,34 @@ def register_retention(name: str, prune: Prune) -> None:
     _rules[name] = RetentionRule(name, prune)
 
 
+#: The longest a rule may keep rows: a hundred years (a cutoff further back is no date at all).
+MAX_DAYS = 36_500
+
+
 def retention_days() -> dict[str, int]:
     """Return the configured days of each rule; refuse a rule without a setting or a bad one."""
     configured: dict[str, int] = settings.EMPORIUM_RETENTION_DAYS
     days = {}
     for name in _rules:
         value = configured.get(name)
-        if not isinstance(value, int) or value < 1:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_DAYS:
             raise ImproperlyConfigured(
-                f"EMPORIUM_RETENTION_DAYS[{name!r}] must be a whole number of days above 0."
+                f"EMPORIUM_RETENTION_DAYS[{name!r}] must be a whole number of days from 1 to "
+                f"{MAX_DAYS}."
             )
         days[name] = value
     return days
+
+
+@checks.register()
+def check_retention_days(**kwargs: Any) -> list[checks.CheckMessage]:
+    """Refuse bad retention days when the process starts, not when the daily task first runs."""
+    try:
+        retention_days()
+    except ImproperlyConfigured as exc:
+        hint = "Set EMPORIUM_RETAIN_<RULE>_DAYS to a whole number of days (docs/API.md)."
+        return [checks.Error(str(exc), hint=hint, id="infrastructure.E001")]
+    return []
 
 
 def apply_retention(now: datetime | None = None) -> dict[str, int]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
@@ -150,7 +151,12 @@ def test_retention_days_are_configurable(rows, settings) -> None:
 
 @pytest.mark.parametrize(
     "days",
-    [{**DEFAULTS, "audit": 0}, {**DEFAULTS, "inbox": "30"}, {"outbox": 7}],
+    [
+        {**DEFAULTS, "audit": 0},
+        {**DEFAULTS, "inbox": "30"},
+        {**DEFAULTS, "outbox": 10**9},
+        {"outbox": 7},
+    ],
 )
 def test_a_bad_setting_is_refused_before_anything_is_deleted(rows, settings, days) -> None:
     settings.EMPORIUM_RETENTION_DAYS = days
@@ -160,6 +166,29 @@ def test_a_bad_setting_is_refused_before_anything_is_deleted(rows, settings, day
         retention.apply_retention(now=NOW)
 
     assert remaining() == before
+
+
+@pytest.mark.parametrize(
+    ("days", "rule"),
+    [
+        ({**DEFAULTS, "audit": 0}, "audit"),
+        ({**DEFAULTS, "inbox": -30}, "inbox"),
+        ({**DEFAULTS, "outbox": 10**9}, "outbox"),  # no date is that far back
+        ({k: v for k, v in DEFAULTS.items() if k != "audit"}, "audit"),  # a rule without days
+    ],
+)
+def test_a_bad_setting_fails_the_system_checks_at_startup(settings, days, rule: str) -> None:
+    settings.EMPORIUM_RETENTION_DAYS = days
+
+    errors = [m for m in run_checks() if m.id == "infrastructure.E001"]
+
+    assert [m.msg for m in errors] == [
+        f"EMPORIUM_RETENTION_DAYS[{rule!r}] must be a whole number of days from 1 to 36500."
+    ]
+
+
+def test_the_default_days_pass_the_system_checks() -> None:
+    assert [m for m in run_checks() if m.id == "infrastructure.E001"] == []
 
 
 def test_the_periodic_task_applies_retention(rows, monkeypatch) -> None:
