@@ -391,6 +391,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env.get("EMPORIUM_THROTTLE_AUTH", "60/min"),
         "writes": env.get("EMPORIUM_THROTTLE_WRITES", "1000/min"),
+        "webhooks": env.get("EMPORIUM_THROTTLE_WEBHOOKS", "600/min"),
     },
     # How many proxies in front of the servers append to X-Forwarded-For. With 0 the client's
     # address is the connection's: a client cannot pick its own per-IP throttle bucket by

@@ -398,7 +398,7 @@ def test_pages_idempotency_and_limits_are_the_guides() -> None:
 
 def test_sign_in_protection_throttles_and_lifetimes_are_the_guides() -> None:
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    assert rates == {"auth": "60/min", "writes": "1000/min"}
+    assert rates == {"auth": "60/min", "writes": "1000/min", "webhooks": "600/min"}
     lockout = (settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME)
     assert lockout == (5, timedelta(minutes=15))
     lifetimes = (settings.EMPORIUM_TOKEN_TTL, settings.EMPORIUM_RESERVATION_HOLD)
@@ -409,6 +409,7 @@ def test_sign_in_protection_throttles_and_lifetimes_are_the_guides() -> None:
         "within 15 minutes",
         "60 requests per minute per client IP",
         "1,000 per minute per account",
+        "600 per minute per client IP",
     ):
         assert claim in text, claim
 

@@ -38,6 +38,16 @@ class AnonymousAuthThrottle(PlatformCacheThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class WebhookThrottle(PlatformCacheThrottle):
+    """Calls of the payment webhooks, per client IP: they carry no account, and a flood of
+    unsigned ones would otherwise each be answered, and audited, without limit."""
+
+    scope = "webhooks"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class UserWriteThrottle(PlatformCacheThrottle):
     """Authenticated writes, per account."""
 

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from emporium.identity.public import audit
+from emporium.infrastructure.http.throttles import WebhookThrottle
 from emporium.infrastructure.http.views import TenantAPIView
 from emporium.payments import bootstrap
 from emporium.payments.adapters import webhooks
@@ -63,6 +64,7 @@ class PaymentWebhookView(TenantAPIView):
 
     authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes: list[type[BasePermission]] = [AllowAny]
+    throttle_classes = [WebhookThrottle]  # per IP: before the signature is checked or audited
 
     @extend_schema(
         request=WebhookEventSerializer,

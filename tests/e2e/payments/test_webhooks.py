@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from emporium.identity.models import AuditEvent
+from emporium.infrastructure.http.throttles import WebhookThrottle
 from emporium.infrastructure.outbox.models import OutboxMessage
 from emporium.multitenancy.context import tenant_context
 from emporium.ordering.models import Order
@@ -364,3 +366,24 @@ def test_an_event_signed_and_sent_for_globex_cannot_touch_acmes_payment(shop) ->
     assert at_globex.status_code == 404
     assert at_acme.status_code == 200
     assert state(shop, payment) == ("partially_refunded", "10.00", 1, 1)
+
+
+def test_webhooks_are_throttled_per_ip_before_the_signature_is_checked(shop, monkeypatch) -> None:
+    monkeypatch.setattr(WebhookThrottle, "THROTTLE_RATES", {"webhooks": "3/min"})
+    payment = paid(shop)
+    body = event(payment, amount=usd("5.00"))
+    forged = signed(shop, body, secret="not-the-shop-secret")
+
+    statuses = [post(body, forged).status_code for _ in range(4)]
+    elsewhere = Client(REMOTE_ADDR="198.51.100.9").post(
+        URL.format("card"),
+        body,
+        content_type="application/json",
+        HTTP_HOST="acme.localhost",
+        HTTP_X_SIGNATURE=forged,
+    )
+
+    assert statuses == [401, 401, 401, 429]
+    assert elsewhere.status_code == 401  # another address has its own count
+    with tenant_context(shop.acme):
+        assert AuditEvent.objects.filter(event="webhook_signature_failed").count() == 4
