@@ -245,3 +245,30 @@ def test_another_connection_sees_neither_row_before_the_commit_and_both_after() 
     assert written_here == (1, 2)
     assert seen_elsewhere == (0, 0)
     assert counts("admin") == (1, 2)
+
+
+def test_in_transaction_handlers_run_before_the_commit_on_its_connection() -> None:
+    calls: list[tuple[str, str, bool]] = []
+    bus = MessageBus()
+    bus.register_in_transaction(
+        ProbeCreated, lambda e, using: calls.append((e.type, using, connection.in_atomic_block))
+    )
+
+    create_probe(DjangoUnitOfWork(bus))
+
+    assert calls == [("probe.probe_created", "default", True)]
+
+
+def test_a_failing_in_transaction_handler_fails_the_commit_and_writes_nothing() -> None:
+    bus = MessageBus()
+
+    def refuse(event: ProbeCreated, using: str) -> None:
+        raise RuntimeError("the audit log is unavailable")
+
+    bus.register_in_transaction(ProbeCreated, refuse)
+
+    with pytest.raises(RuntimeError, match="the audit log is unavailable"):
+        create_probe(DjangoUnitOfWork(bus))
+
+    assert ProbeRow.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0
