@@ -110,7 +110,8 @@ class AuditFilters(serializers.Serializer[dict[str, Any]]):
         zone = ZoneInfo(shop_time_zone())
         start, end = attrs.get("from"), attrs.get("to")
         if isinstance(start, date) and not isinstance(start, datetime):
-            start = datetime.combine(start, time.min, zone)
+            # The calendar's first day has no instant before it: it bounds nothing either.
+            start = None if start == date.min else datetime.combine(start, time.min, zone)
         if isinstance(end, date) and not isinstance(end, datetime):
             # Through the end of that day: before the next day's first instant; the calendar's
             # last day has no next one, so it bounds nothing.

@@ -156,6 +156,17 @@ def test_the_calendars_first_and_last_days_are_bounds_like_any_other(shop, histo
     assert ids(get(shop, {"to": "0001-01-01"})) == []
 
 
+def test_the_calendars_edges_are_bounds_in_every_time_zone(shop, history) -> None:
+    everything = [history[key] for key in ("next", "late", "mid", "edge", "old")]
+    for zone in ("Asia/Tokyo", "Pacific/Kiritimati", "Etc/GMT+12"):  # UTC+9, +14, -12
+        with tenant_context(shop.acme), transaction.atomic():
+            TenantSettings.objects.update(time_zone=zone)
+
+        assert ids(get(shop, {"from": "0001-01-01", "to": "9999-12-31"})) == everything, zone
+        assert ids(get(shop, {"from": "9999-12-31"})) == [], zone
+        assert ids(get(shop, {"to": "0001-01-01"})) == [], zone
+
+
 def test_dates_in_utc_by_default(shop, history) -> None:
     assert ids(get(shop, {"from": "2026-03-10", "to": "2026-03-10"})) == [
         history["next"],
