@@ -48,7 +48,8 @@ from rich.table import Table  # noqa: E402
 from emporium.catalog import bootstrap as catalog  # noqa: E402
 from emporium.catalog.application import use_cases as catalog_cases  # noqa: E402
 from emporium.identity.domain.roles import Role  # noqa: E402
-from emporium.identity.models import User  # noqa: E402
+from emporium.identity.models import AuditEvent, User  # noqa: E402
+from emporium.infrastructure.db.maintenance import maintenance  # noqa: E402
 from emporium.infrastructure.projections import runner  # noqa: E402
 from emporium.inventory.application.use_cases import SetStock  # noqa: E402
 from emporium.inventory.bootstrap import count_stock  # noqa: E402
@@ -236,6 +237,9 @@ def remove(slug: str) -> None:
         if not m._meta.proxy and any(f.attname == "tenant_id" for f in m._meta.concrete_fields)
     ]
     connection = connections[OWNER]
+    # Audit entries change only under a named exception (ADR 0021): offboarding's.
+    with maintenance("offboarding", OWNER), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE tenant_id = %s", [row])
     # Rows that others point at go last: retry what a foreign key refused until all are gone.
     for _ in range(len(tables)):
         left = []
