@@ -2,6 +2,7 @@
 the events of a shop's suspension and reactivation (the security audit log records them)."""
 
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from emporium.multitenancy.context import TenantRef, require_tenant
@@ -9,52 +10,47 @@ from emporium.tenancy.adapters.commands import EachTenantCommand, TenantCommand
 from emporium.tenancy.domain.events import TenantReactivated, TenantSuspended
 
 
-def shop_currency() -> str:
-    """Return the current tenant's currency, from its settings."""
+def _settings(*fields: str) -> tuple[Any, ...]:
+    """Return ``fields`` of the current tenant's settings, in one query."""
     from emporium.tenancy.models import TenantSettings  # late: models import this module
 
-    currency: str = TenantSettings.objects.values_list("currency", flat=True).get()
-    return currency
+    return tuple(TenantSettings.objects.values_list(*fields).get())
+
+
+def shop_currency() -> str:
+    """Return the current tenant's currency, from its settings."""
+    (currency,) = _settings("currency")
+    return str(currency)
 
 
 def shop_terms() -> tuple[str, Decimal]:
     """Return the current tenant's currency and tax rate (a percentage), in one query."""
-    from emporium.tenancy.models import TenantSettings  # late: models import this module
-
-    currency, tax_rate = TenantSettings.objects.values_list("currency", "tax_rate").get()
+    currency, tax_rate = _settings("currency", "tax_rate")
     return str(currency), Decimal(tax_rate)
 
 
 def shop_time_zone() -> str:
     """Return the current tenant's IANA time zone, in which its reports' days fall."""
-    from emporium.tenancy.models import TenantSettings  # late: models import this module
-
-    zone: str = TenantSettings.objects.values_list("time_zone", flat=True).get()
-    return zone
+    (zone,) = _settings("time_zone")
+    return str(zone)
 
 
 def shop_currency_and_time_zone() -> tuple[str, str]:
     """Return the current tenant's currency and IANA time zone, in one query."""
-    from emporium.tenancy.models import TenantSettings  # late: models import this module
-
-    currency, zone = TenantSettings.objects.values_list("currency", "time_zone").get()
-    return currency, zone
+    currency, zone = _settings("currency", "time_zone")
+    return str(currency), str(zone)
 
 
 def enabled_payment_methods() -> list[str]:
     """Return the payment methods the current tenant accepts, from its settings."""
-    from emporium.tenancy.models import TenantSettings  # late: models import this module
-
-    methods = TenantSettings.objects.values_list("payment_methods", flat=True).get()
+    (methods,) = _settings("payment_methods")
     return [str(method) for method in methods or []]
 
 
 def webhook_secret() -> str:
     """Return the current tenant's webhook signing secret (never shown by the API)."""
-    from emporium.tenancy.models import TenantSettings  # late: models import this module
-
-    secret: str = TenantSettings.objects.values_list("webhook_secret", flat=True).get()
-    return secret
+    (secret,) = _settings("webhook_secret")
+    return str(secret)
 
 
 def active_tenants() -> list[TenantRef]:
